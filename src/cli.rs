@@ -1,0 +1,292 @@
+//! The command line: clap definitions (every flag with a `CAPGRAPH_*` twin) and what each
+//! command does. The only module besides `main` that uses `anyhow`.
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::model::Kind;
+use crate::seed::{self, SeedError, SeedFiles};
+use crate::store::{DataDir, Store};
+use crate::telemetry::LogFormat;
+
+/// capgraph: a GraphQL API over a sourced graph of China–ASEAN production-capacity cooperation.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+pub struct Cli {
+    /// Log line format.
+    #[arg(long, global = true, env = "CAPGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the store lives.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Data directory holding the store.
+    #[arg(long = "data", env = "CAPGRAPH_DATA", default_value = "capgraph-data")]
+    pub data: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve GraphQL and GraphiQL over HTTP, seeding the store from the embedded dataset the first time.
+    #[command(
+        after_help = "Example:\n  capgraph serve --addr 127.0.0.1:8080 --data ./capgraph-data"
+    )]
+    Serve(crate::config::ServeArgs),
+    /// Load a seed directory into the store, or check it with --check.
+    #[command(
+        after_help = "Examples:\n  capgraph seed --check              # validate the embedded dataset\n  capgraph seed --check --from seed   # validate a directory\n  capgraph seed --from seed --data ./capgraph-data"
+    )]
+    Seed(SeedArgs),
+    /// Write a synthetic dataset of any size (for benchmarks; never mixed with real data).
+    #[command(after_help = "Example:\n  capgraph generate --scale 100 --out /tmp/gen100")]
+    Generate(GenerateArgs),
+    /// Print the GraphQL schema (SDL), or the seed files' JSON Schema.
+    #[command(
+        after_help = "Examples:\n  capgraph schema > schema.graphql\n  capgraph schema --json-schema projects"
+    )]
+    Schema(SchemaArgs),
+    /// Write the store out as seed files.
+    #[command(after_help = "Example:\n  capgraph export --format seed --out /tmp/seed-copy")]
+    Export(ExportArgs),
+}
+
+impl Command {
+    /// The log level when RUST_LOG is unset: servers say what they do, one-shot commands stay quiet.
+    pub fn default_log_level(&self) -> &'static str {
+        match self {
+            Command::Serve(_) => "info",
+            _ => "warn",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Seed directory to read; the dataset embedded in the binary when absent.
+    #[arg(long, env = "CAPGRAPH_SEED_FROM")]
+    pub from: Option<PathBuf>,
+    /// Only validate; write nothing.
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Size: 1 is about 1,000 projects, 1000 about a million.
+    #[arg(long, env = "CAPGRAPH_SCALE", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub scale: u64,
+    /// Random seed: the same value gives byte-identical output.
+    #[arg(long, env = "CAPGRAPH_GENERATE_SEED", default_value_t = 42)]
+    pub seed: u64,
+    /// Directory to write the seed files into (created if missing).
+    #[arg(long, env = "CAPGRAPH_OUT")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Print the JSON Schema of one seed file kind (e.g. `projects`) instead of the GraphQL SDL.
+    #[arg(long, value_name = "FILE")]
+    pub json_schema: Option<String>,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// A seed directory that `capgraph seed --from` loads back to the same digest.
+    Seed,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, env = "CAPGRAPH_EXPORT_FORMAT")]
+    pub format: ExportFormat,
+    /// Where to write (a directory for `seed`).
+    #[arg(long, env = "CAPGRAPH_OUT")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// An error that is the user's input, not a failure: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    let bad_input = error.chain().any(|cause| {
+        cause.is::<BadInput>()
+            || matches!(
+                cause.downcast_ref::<SeedError>(),
+                Some(SeedError::Invalid(_))
+            )
+    });
+    if bad_input {
+        2
+    } else {
+        1
+    }
+}
+
+/// The error and its causes on one line each, without a backtrace.
+pub fn describe(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        text.push_str(&format!("\n  caused by: {cause}"));
+    }
+    text
+}
+
+pub fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => crate::startup::serve(args.into()),
+        Command::Seed(args) => seed_command(args),
+        Command::Generate(args) => generate_command(args),
+        Command::Schema(args) => schema_command(args),
+        Command::Export(args) => export_command(args),
+    }
+}
+
+fn read_seed(from: Option<&Path>) -> anyhow::Result<SeedFiles> {
+    match from {
+        Some(dir) => SeedFiles::from_dir(dir)
+            .with_context(|| format!("reading seed directory {}", dir.display())),
+        None => Ok(SeedFiles::embedded()),
+    }
+}
+
+/// A progress bar on stderr when it is a terminal; silent otherwise.
+fn progress_bar(message: &'static str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg}: {human_pos} records ({elapsed})")
+            .expect("a valid template"),
+    );
+    bar.set_message(message);
+    bar
+}
+
+fn seed_command(args: SeedArgs) -> anyhow::Result<()> {
+    let files = read_seed(args.from.as_deref())?;
+    let dataset = seed::load(&files)?;
+    if args.check {
+        println!(
+            "ok: {} is valid: {} nodes ({}), {} edges",
+            files.origin,
+            dataset.nodes.len(),
+            Kind::ALL
+                .iter()
+                .map(|k| format!("{} {}", dataset.count_of(*k), k.plural()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            dataset.edges.len()
+        );
+        return Ok(());
+    }
+    let bar = progress_bar("seeding");
+    let store = DataDir::new(&args.data.data)
+        .seed(&dataset, &files.origin, &|n| bar.set_position(n))
+        .with_context(|| format!("seeding {}", args.data.data.display()))?;
+    bar.finish_and_clear();
+    let meta = store.meta();
+    println!(
+        "seeded {} from {}: {} nodes, {} edges, digest {}",
+        args.data.data.display(),
+        files.origin,
+        meta.node_count(),
+        meta.edges,
+        meta.digest
+    );
+    Ok(())
+}
+
+fn generate_command(args: GenerateArgs) -> anyhow::Result<()> {
+    let bar = progress_bar("generating");
+    let sizes =
+        crate::generate::generate(&args.out, args.scale, args.seed, &|n| bar.set_position(n))
+            .with_context(|| format!("writing {}", args.out.display()))?;
+    bar.finish_and_clear();
+    println!(
+        "wrote a synthetic dataset to {}: {} projects, {} enterprises, {} zones, {} sources",
+        args.out.display(),
+        sizes.projects,
+        sizes.enterprises,
+        sizes.zones,
+        sizes.sources
+    );
+    Ok(())
+}
+
+fn schema_command(args: SchemaArgs) -> anyhow::Result<()> {
+    match args.json_schema {
+        Some(name) => {
+            let kind = Kind::ALL
+                .into_iter()
+                .find(|k| k.plural() == name.trim_end_matches(".json") || k.prefix() == name)
+                .ok_or_else(|| {
+                    BadInput(format!(
+                        "unknown seed file kind `{name}`; use one of {}",
+                        Kind::ALL.map(|k| k.plural()).join(", ")
+                    ))
+                })?;
+            print!("{}", seed::write::schema_text(kind));
+        }
+        None => print!("{}", crate::graphql::sdl()),
+    }
+    Ok(())
+}
+
+/// Opens the live store of a data directory, or says how to create one.
+pub fn open_store(data: &Path) -> anyhow::Result<Store> {
+    DataDir::new(data)
+        .open_current()
+        .with_context(|| format!("opening the store in {}", data.display()))?
+        .ok_or_else(|| {
+            BadInput(format!(
+                "{} holds no store yet; run `capgraph seed --data {}` first",
+                data.display(),
+                data.display()
+            ))
+            .into()
+        })
+}
+
+fn export_command(args: ExportArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.data.data)?;
+    let bar = progress_bar("exporting");
+    match args.format {
+        ExportFormat::Seed => crate::export::seed_dir(&store, &args.out, &|n| bar.set_position(n))
+            .with_context(|| format!("writing {}", args.out.display()))?,
+    };
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Reads a GraphQL document from an argument, a file, or stdin.
+pub fn read_document(inline: Option<String>, file: Option<&Path>) -> anyhow::Result<String> {
+    match (inline, file) {
+        (Some(text), _) => Ok(text),
+        (None, Some(path)) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+        }
+        (None, None) => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading the query from stdin")?;
+            Ok(text)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! GraphQL.
+
+pub fn sdl() -> String {
+    String::new()
+}

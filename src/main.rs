@@ -1,0 +1,19 @@
+//! The `capgraph` binary: parses the command line, starts telemetry, runs the command, and maps
+//! the outcome to an exit code (0 ok, 2 bad input, 1 failure).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = capgraph::cli::Cli::parse();
+    capgraph::telemetry::init(cli.log_format, cli.command.default_log_level());
+    match capgraph::cli::run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let code = capgraph::cli::exit_code(&error);
+            eprintln!("error: {}", capgraph::cli::describe(&error));
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Node identity: `kind:slug` IDs parsed once, so the rest of the code never re-checks them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The eight kinds of node in the graph. The order is the order kinds are listed and exported in.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Kind {
+    Source,
+    Country,
+    Framework,
+    Sector,
+    Enterprise,
+    Zone,
+    Project,
+    Indicator,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Source,
+        Kind::Country,
+        Kind::Framework,
+        Kind::Sector,
+        Kind::Enterprise,
+        Kind::Zone,
+        Kind::Project,
+        Kind::Indicator,
+    ];
+
+    /// The prefix before the colon in an ID.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Kind::Source => "source",
+            Kind::Country => "country",
+            Kind::Framework => "framework",
+            Kind::Sector => "sector",
+            Kind::Enterprise => "enterprise",
+            Kind::Zone => "zone",
+            Kind::Project => "project",
+            Kind::Indicator => "indicator",
+        }
+    }
+
+    /// The seed file that holds nodes of this kind, and the name of its array.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Source => "sources",
+            Kind::Country => "countries",
+            Kind::Framework => "frameworks",
+            Kind::Sector => "sectors",
+            Kind::Enterprise => "enterprises",
+            Kind::Zone => "zones",
+            Kind::Project => "projects",
+            Kind::Indicator => "indicators",
+        }
+    }
+
+    pub fn from_prefix(prefix: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.prefix() == prefix)
+    }
+
+    /// A stable one-byte tag, used in index keys.
+    pub fn tag(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_tag(tag: u8) -> Option<Kind> {
+        Kind::ALL.get(usize::from(tag)).copied()
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.prefix())
+    }
+}
+
+/// Why a string is not an ID.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("`{0}` is not an ID: expected `kind:slug`, e.g. `project:suramadu-bridge`")]
+    NoColon(String),
+    #[error("`{id}` has an unknown kind `{kind}`; kinds are source, country, framework, sector, enterprise, zone, project, indicator")]
+    UnknownKind { id: String, kind: String },
+    #[error("`{0}` is not a country ID: expected `country:` and an ISO 3166-1 alpha-2 code in upper case, e.g. `country:KH`")]
+    BadCountryCode(String),
+    #[error("`{0}` has a bad slug: use lower-case letters, digits and single dashes, e.g. `project:suramadu-bridge`")]
+    BadSlug(String),
+}
+
+/// A node's stable, globally unique ID: `kind:slug`.
+///
+/// Slugs are `[a-z0-9]+(-[a-z0-9]+)*`; a country's slug is its ISO alpha-2 code in upper case.
+/// Neither can contain a NUL byte, which is what lets store keys use `\0` as a separator.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Id(String);
+
+impl Id {
+    pub fn parse(text: &str) -> Result<Id, IdError> {
+        let (prefix, slug) = text
+            .split_once(':')
+            .ok_or_else(|| IdError::NoColon(text.to_owned()))?;
+        let kind = Kind::from_prefix(prefix).ok_or_else(|| IdError::UnknownKind {
+            id: text.to_owned(),
+            kind: prefix.to_owned(),
+        })?;
+        let ok = if kind == Kind::Country {
+            slug.len() == 2 && slug.bytes().all(|b| b.is_ascii_uppercase())
+        } else {
+            is_slug(slug)
+        };
+        if ok {
+            Ok(Id(text.to_owned()))
+        } else if kind == Kind::Country {
+            Err(IdError::BadCountryCode(text.to_owned()))
+        } else {
+            Err(IdError::BadSlug(text.to_owned()))
+        }
+    }
+
+    /// Builds an ID from parts already known to be valid; panics on a programming error.
+    pub fn new(kind: Kind, slug: &str) -> Id {
+        let text = format!("{}:{slug}", kind.prefix());
+        Id::parse(&text).unwrap_or_else(|e| panic!("Id::new with a bad slug: {e}"))
+    }
+
+    pub fn kind(&self) -> Kind {
+        let prefix = self.0.split_once(':').map_or("", |(p, _)| p);
+        Kind::from_prefix(prefix).expect("a parsed Id has a known kind")
+    }
+
+    pub fn slug(&self) -> &str {
+        self.0.split_once(':').map_or("", |(_, s)| s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn is_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for Id {
+    type Error = IdError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Id::parse(&value)
+    }
+}
+
+impl From<Id> for String {
+    fn from(id: Id) -> String {
+        id.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_each_kind_and_rejects_bad_forms() {
+        assert_eq!(
+            Id::parse("project:suramadu-bridge").unwrap().kind(),
+            Kind::Project
+        );
+        assert_eq!(Id::parse("country:KH").unwrap().slug(), "KH");
+        assert!(matches!(
+            Id::parse("country:kh"),
+            Err(IdError::BadCountryCode(_))
+        ));
+        assert!(matches!(
+            Id::parse("project:Suramadu"),
+            Err(IdError::BadSlug(_))
+        ));
+        assert!(matches!(
+            Id::parse("project:a--b"),
+            Err(IdError::BadSlug(_))
+        ));
+        assert!(matches!(Id::parse("project:-a"), Err(IdError::BadSlug(_))));
+        assert!(matches!(
+            Id::parse("bridge:x"),
+            Err(IdError::UnknownKind { .. })
+        ));
+        assert!(matches!(Id::parse("suramadu"), Err(IdError::NoColon(_))));
+    }
+
+    #[test]
+    fn kind_tags_round_trip() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::from_tag(kind.tag()), Some(kind));
+        }
+    }
+}

@@ -1,0 +1,598 @@
+//! The embedded graph store: sled trees for nodes, adjacency and indexes; the only module that
+//! touches sled or bincode (the latter through [`codec`]).
+//!
+//! Trees:
+//! - `nodes`: ID → node.
+//! - `out`: `from \0 type \0 to` → edge properties; `in`: `to \0 type \0 from` → empty.
+//!   Neighbours in either direction are one prefix scan. These two trees are also the indexes
+//!   for host country, sector, enterprise, zone and framework: "projects in Cambodia" is the
+//!   `in` prefix `country:KH \0 LOCATED_IN \0`.
+//! - `by_status`, `by_year`: kind-scoped indexes for project and zone status and start year.
+//! - `search`: folded name tokens (see `crate::text`) → IDs.
+//! - `meta`: format version, dataset digest, counts, origin.
+//!
+//! A store is written once, by [`Store::build`], into a directory nobody reads yet; see
+//! [`swap`] for how it then replaces the live one.
+
+pub mod codec;
+pub mod keys;
+pub mod swap;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::{
+    Dataset, Direction, Edge, EdgeProps, EdgeType, Id, Kind, Node, NodeAttrs, Status,
+};
+use crate::text;
+use codec::{CodecError, FORMAT_VERSION};
+
+pub use swap::DataDir;
+
+/// What can go wrong below the API. Absence is not an error: lookups return `Option`.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store I/O failed: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("store I/O failed at {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("store value at key {key:?} is unreadable: {source}")]
+    Codec { key: String, source: CodecError },
+    #[error("the store at {path} was written by a newer capgraph (store format {found}; this build reads format {FORMAT_VERSION}); use that version, or seed a fresh data directory with this one")]
+    VersionMismatch { path: PathBuf, found: u8 },
+    #[error("the store at {path} is damaged: {what}")]
+    Corrupt { path: PathBuf, what: String },
+    #[error("another `capgraph seed` is writing to {0}; wait for it to finish")]
+    Busy(PathBuf),
+}
+
+/// Facts about a stored dataset, kept in the `meta` tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// SHA-256 over every node and edge record, in key order: equal data, equal digest.
+    pub digest: String,
+    /// Number of nodes of each kind.
+    pub nodes: BTreeMap<Kind, u64>,
+    pub edges: u64,
+    /// Where the data came from: `embedded` or the seed directory's path.
+    pub origin: String,
+}
+
+impl Meta {
+    pub fn node_count(&self) -> u64 {
+        self.nodes.values().sum()
+    }
+
+    pub fn count_of(&self, kind: Kind) -> u64 {
+        self.nodes.get(&kind).copied().unwrap_or(0)
+    }
+}
+
+/// One edge seen from one of its ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeRef {
+    pub edge_type: EdgeType,
+    /// `Out` when the node asked about is the edge's source.
+    pub direction: Direction,
+    /// The node at the other end.
+    pub other: Id,
+    pub props: EdgeProps,
+}
+
+impl EdgeRef {
+    /// The edge as stored, seen from `near`.
+    pub fn to_edge(&self, near: &Id) -> Edge {
+        let (from, to) = match self.direction {
+            Direction::In => (self.other.clone(), near.clone()),
+            _ => (near.clone(), self.other.clone()),
+        };
+        Edge {
+            from,
+            edge_type: self.edge_type,
+            to,
+            props: self.props.clone(),
+        }
+    }
+}
+
+/// An open, read-only graph store.
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    nodes: sled::Tree,
+    out: sled::Tree,
+    inn: sled::Tree,
+    by_status: sled::Tree,
+    by_year: sled::Tree,
+    search: sled::Tree,
+    meta: Meta,
+    /// Calls that touched the trees; lets tests prove that nested queries read in batches.
+    reads: AtomicU64,
+}
+
+const META_FORMAT: &[u8] = b"format";
+const META_RECORD: &[u8] = b"meta";
+
+impl Store {
+    /// Opens a store written by [`Store::build`]; refuses one of another format.
+    #[tracing::instrument(skip_all, fields(path = %path.display()), err, level = "debug")]
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = sled::Config::new().path(path).open()?;
+        let meta_tree = db.open_tree("meta")?;
+        let corrupt = |what: &str| StoreError::Corrupt {
+            path: path.to_owned(),
+            what: what.to_owned(),
+        };
+        let format = meta_tree
+            .get(META_FORMAT)?
+            .ok_or_else(|| corrupt("no format version"))?;
+        match format.first() {
+            Some(&v) if v == FORMAT_VERSION => {}
+            Some(&found) => {
+                return Err(StoreError::VersionMismatch {
+                    path: path.to_owned(),
+                    found,
+                })
+            }
+            None => return Err(corrupt("empty format version")),
+        }
+        let raw = meta_tree
+            .get(META_RECORD)?
+            .ok_or_else(|| corrupt("no dataset record"))?;
+        let meta = decode(META_RECORD, &raw)?;
+        Ok(Store {
+            path: path.to_owned(),
+            nodes: db.open_tree("nodes")?,
+            out: db.open_tree("out")?,
+            inn: db.open_tree("in")?,
+            by_status: db.open_tree("by_status")?,
+            by_year: db.open_tree("by_year")?,
+            search: db.open_tree("search")?,
+            db,
+            meta,
+            reads: AtomicU64::new(0),
+        })
+    }
+
+    /// Writes `dataset` into a new store at `path` (which must not hold one), flushes it, and
+    /// checks it by reading it back. `progress` hears the number of records written so far.
+    #[tracing::instrument(skip_all, fields(path = %path.display()), err, level = "debug")]
+    pub fn build(
+        path: &Path,
+        dataset: &Dataset,
+        origin: &str,
+        progress: &dyn Fn(u64),
+    ) -> Result<Store, StoreError> {
+        let db = sled::Config::new().path(path).open()?;
+        let meta_tree = db.open_tree("meta")?;
+        if meta_tree.get(META_FORMAT)?.is_some() {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                what: "build target already holds a store".into(),
+            });
+        }
+        let records = encode_records(dataset)?;
+        let digest = digest_of(&records);
+        let mut written = 0u64;
+
+        let mut nodes = sled::Batch::default();
+        let mut search = sled::Batch::default();
+        let mut by_status = sled::Batch::default();
+        let mut by_year = sled::Batch::default();
+        for (node, (key, value)) in dataset.nodes.iter().zip(&records.nodes) {
+            nodes.insert(key.as_slice(), value.as_slice());
+            for token in node.names().flat_map(text::tokens) {
+                search.insert(keys::search(token.text(), &node.id), &[]);
+            }
+            let kind = node.kind();
+            match &node.attrs {
+                NodeAttrs::Project(p) => {
+                    by_status.insert(keys::status(kind, p.status, &node.id), &[]);
+                    if let Some(year) = p.start_year {
+                        by_year.insert(keys::year(kind, year, &node.id), &[]);
+                    }
+                }
+                NodeAttrs::Zone(z) => {
+                    by_status.insert(keys::status(kind, z.status, &node.id), &[]);
+                    if let Some(year) = z.established {
+                        by_year.insert(keys::year(kind, year, &node.id), &[]);
+                    }
+                }
+                _ => {}
+            }
+            written += 1;
+            if written % 1024 == 0 {
+                progress(written);
+            }
+        }
+        let mut out = sled::Batch::default();
+        let mut inn = sled::Batch::default();
+        for (edge, (key, value)) in dataset.edges.iter().zip(&records.edges) {
+            out.insert(key.as_slice(), value.as_slice());
+            inn.insert(keys::adjacency(&edge.to, edge.edge_type, &edge.from), &[]);
+            written += 1;
+            if written % 1024 == 0 {
+                progress(written);
+            }
+        }
+        db.open_tree("nodes")?.apply_batch(nodes)?;
+        db.open_tree("out")?.apply_batch(out)?;
+        db.open_tree("in")?.apply_batch(inn)?;
+        db.open_tree("search")?.apply_batch(search)?;
+        db.open_tree("by_status")?.apply_batch(by_status)?;
+        db.open_tree("by_year")?.apply_batch(by_year)?;
+
+        let mut counts = BTreeMap::new();
+        for node in &dataset.nodes {
+            *counts.entry(node.kind()).or_insert(0u64) += 1;
+        }
+        let meta = Meta {
+            digest,
+            nodes: counts,
+            edges: dataset.edges.len() as u64,
+            origin: origin.to_owned(),
+        };
+        meta_tree.insert(META_RECORD, encode(META_RECORD, &meta)?)?;
+        // The format byte goes last: a store without it is unfinished and is never opened.
+        meta_tree.insert(META_FORMAT, &[FORMAT_VERSION])?;
+        db.flush()?;
+        progress(written);
+        drop((meta_tree, db));
+
+        let store = Store::open(path)?;
+        store.verify()?;
+        Ok(store)
+    }
+
+    /// Re-reads every node and edge record, checks that each decodes, and that the digest and
+    /// counts match what `meta` says.
+    pub fn verify(&self) -> Result<(), StoreError> {
+        let mut hasher = Sha256::new();
+        let mut counts: BTreeMap<Kind, u64> = BTreeMap::new();
+        for entry in self.nodes.iter() {
+            let (key, value) = entry?;
+            let node: Node = decode(&key, &value)?;
+            *counts.entry(node.kind()).or_insert(0) += 1;
+            hash_record(&mut hasher, &key, &value);
+        }
+        let mut edges = 0;
+        for entry in self.out.iter() {
+            let (key, value) = entry?;
+            let _: EdgeProps = decode(&key, &value)?;
+            edges += 1;
+            hash_record(&mut hasher, &key, &value);
+        }
+        let digest = hex::encode(hasher.finalize());
+        let corrupt = |what: String| StoreError::Corrupt {
+            path: self.path.clone(),
+            what,
+        };
+        if digest != self.meta.digest {
+            return Err(corrupt(format!(
+                "records hash to {digest}, meta says {}",
+                self.meta.digest
+            )));
+        }
+        if counts != self.meta.nodes || edges != self.meta.edges {
+            return Err(corrupt("record counts differ from meta".into()));
+        }
+        if self.inn.len() != self.out.len() {
+            return Err(corrupt("in and out adjacency differ in size".into()));
+        }
+        Ok(())
+    }
+
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many read calls this store has served.
+    pub fn read_count(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
+    }
+
+    fn count_read(&self) {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Flushes anything sled still holds in memory (the store is read-only, so this is cheap).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn node(&self, id: &Id) -> Result<Option<Node>, StoreError> {
+        self.count_read();
+        self.get_node(id)
+    }
+
+    fn get_node(&self, id: &Id) -> Result<Option<Node>, StoreError> {
+        let key = keys::node(id);
+        self.nodes
+            .get(&key)?
+            .map(|raw| decode(&key, &raw))
+            .transpose()
+    }
+
+    /// Looks up many nodes in one call; the answer lines up with `ids`.
+    pub fn nodes(&self, ids: &[Id]) -> Result<Vec<Option<Node>>, StoreError> {
+        self.count_read();
+        ids.iter().map(|id| self.get_node(id)).collect()
+    }
+
+    /// Every node of a kind, in ID order, starting after `after`.
+    pub fn scan_kind<'a>(
+        &'a self,
+        kind: Kind,
+        after: Option<&Id>,
+    ) -> impl Iterator<Item = Result<Node, StoreError>> + 'a {
+        self.count_read();
+        let prefix = format!("{}:", kind.prefix()).into_bytes();
+        let start = match after {
+            Some(id) => {
+                let mut k = keys::node(id);
+                k.push(0);
+                k
+            }
+            None => prefix.clone(),
+        };
+        self.nodes
+            .range(start..)
+            .take_while(move |e| e.as_ref().map_or(true, |(k, _)| k.starts_with(&prefix)))
+            .map(|entry| {
+                let (key, value) = entry?;
+                decode(&key, &value)
+            })
+    }
+
+    /// Every ID of a kind, in order, without decoding the nodes.
+    pub fn ids_of_kind(&self, kind: Kind) -> Result<Vec<Id>, StoreError> {
+        self.count_read();
+        let prefix = format!("{}:", kind.prefix());
+        self.nodes
+            .scan_prefix(prefix.as_bytes())
+            .keys()
+            .map(|k| {
+                let k = k?;
+                parse_id(&k).ok_or_else(|| self.corrupt_key(&k))
+            })
+            .collect()
+    }
+
+    /// Edges at `id`, of the given types (all when `None`), in the given direction.
+    pub fn edges(
+        &self,
+        id: &Id,
+        types: Option<&[EdgeType]>,
+        direction: Direction,
+    ) -> Result<Vec<EdgeRef>, StoreError> {
+        self.count_read();
+        self.edges_uncounted(id, types, direction)
+    }
+
+    /// Edges of many nodes in one call, keyed by node.
+    pub fn edges_of_many(
+        &self,
+        ids: &[Id],
+        types: Option<&[EdgeType]>,
+        direction: Direction,
+    ) -> Result<BTreeMap<Id, Vec<EdgeRef>>, StoreError> {
+        self.count_read();
+        ids.iter()
+            .map(|id| Ok((id.clone(), self.edges_uncounted(id, types, direction)?)))
+            .collect()
+    }
+
+    fn edges_uncounted(
+        &self,
+        id: &Id,
+        types: Option<&[EdgeType]>,
+        direction: Direction,
+    ) -> Result<Vec<EdgeRef>, StoreError> {
+        let mut found = Vec::new();
+        let prefixes: Vec<Vec<u8>> = match types {
+            None => vec![keys::adjacency_prefix(id, None)],
+            Some(types) => types
+                .iter()
+                .map(|t| keys::adjacency_prefix(id, Some(*t)))
+                .collect(),
+        };
+        for prefix in &prefixes {
+            if matches!(direction, Direction::Out | Direction::Both) {
+                for entry in self.out.scan_prefix(prefix) {
+                    let (key, value) = entry?;
+                    let (edge_type, other) =
+                        keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+                    found.push(EdgeRef {
+                        edge_type,
+                        direction: Direction::Out,
+                        other,
+                        props: decode(&key, &value)?,
+                    });
+                }
+            }
+            if matches!(direction, Direction::In | Direction::Both) {
+                for entry in self.inn.scan_prefix(prefix) {
+                    let (key, _) = entry?;
+                    let (edge_type, other) =
+                        keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+                    let out_key = keys::adjacency(&other, edge_type, id);
+                    let raw = self
+                        .out
+                        .get(&out_key)?
+                        .ok_or_else(|| self.corrupt_key(&out_key))?;
+                    found.push(EdgeRef {
+                        edge_type,
+                        direction: Direction::In,
+                        other,
+                        props: decode(&out_key, &raw)?,
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The IDs at the far end of `id`'s edges, without reading edge properties.
+    pub fn neighbour_ids(
+        &self,
+        id: &Id,
+        edge_type: EdgeType,
+        direction: Direction,
+    ) -> Result<Vec<Id>, StoreError> {
+        self.count_read();
+        let prefix = keys::adjacency_prefix(id, Some(edge_type));
+        let mut ids = Vec::new();
+        for tree in [(Direction::Out, &self.out), (Direction::In, &self.inn)] {
+            if direction == tree.0 || direction == Direction::Both {
+                for key in tree.1.scan_prefix(&prefix).keys() {
+                    let key = key?;
+                    let (_, other) =
+                        keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+                    ids.push(other);
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// IDs of the kind's nodes with any of the statuses.
+    pub fn ids_with_status(&self, kind: Kind, statuses: &[Status]) -> Result<Vec<Id>, StoreError> {
+        self.count_read();
+        let mut ids = Vec::new();
+        for &status in statuses {
+            let prefix = keys::status_prefix(kind, status);
+            for key in self.by_status.scan_prefix(&prefix).keys() {
+                let key = key?;
+                ids.push(keys::id_after(&key, prefix.len()).ok_or_else(|| self.corrupt_key(&key))?);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// IDs of the kind's nodes whose start year (a zone's: year established) is in `lo..=hi`.
+    pub fn ids_in_years(&self, kind: Kind, lo: i32, hi: i32) -> Result<Vec<Id>, StoreError> {
+        self.count_read();
+        if lo > hi {
+            return Ok(Vec::new());
+        }
+        let prefix_len = keys::year_bound(kind, lo).len();
+        self.by_year
+            .range(keys::year_bound(kind, lo)..keys::year_bound(kind, hi.saturating_add(1)))
+            .keys()
+            .map(|key| {
+                let key = key?;
+                keys::id_after(&key, prefix_len).ok_or_else(|| self.corrupt_key(&key))
+            })
+            .collect()
+    }
+
+    /// Index entries whose token starts with `prefix` (or equals it, when `exact`).
+    pub fn search_tokens(
+        &self,
+        prefix: &str,
+        exact: bool,
+    ) -> Result<Vec<(String, Id)>, StoreError> {
+        self.count_read();
+        let mut hits = Vec::new();
+        for key in self
+            .search
+            .scan_prefix(keys::search_prefix(prefix, exact))
+            .keys()
+        {
+            let key = key?;
+            let (token, id) = keys::parse_search(&key).ok_or_else(|| self.corrupt_key(&key))?;
+            hits.push((token.to_owned(), id));
+        }
+        Ok(hits)
+    }
+
+    fn corrupt_key(&self, key: &[u8]) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            what: format!("unreadable key {:?}", String::from_utf8_lossy(key)),
+        }
+    }
+}
+
+fn parse_id(key: &[u8]) -> Option<Id> {
+    Id::parse(std::str::from_utf8(key).ok()?).ok()
+}
+
+fn decode<T: serde::de::DeserializeOwned>(key: &[u8], raw: &[u8]) -> Result<T, StoreError> {
+    codec::decode(raw).map_err(|source| StoreError::Codec {
+        key: String::from_utf8_lossy(key).into_owned(),
+        source,
+    })
+}
+
+fn encode<T: Serialize>(key: &[u8], value: &T) -> Result<Vec<u8>, StoreError> {
+    codec::encode(value).map_err(|source| StoreError::Codec {
+        key: String::from_utf8_lossy(key).into_owned(),
+        source,
+    })
+}
+
+/// Key and value bytes of every node and edge record, in the order the dataset holds them.
+struct Records {
+    nodes: Vec<(Vec<u8>, Vec<u8>)>,
+    edges: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+fn encode_records(dataset: &Dataset) -> Result<Records, StoreError> {
+    let nodes = dataset
+        .nodes
+        .iter()
+        .map(|n| {
+            let key = keys::node(&n.id);
+            let value = encode(&key, n)?;
+            Ok((key, value))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let edges = dataset
+        .edges
+        .iter()
+        .map(|e| {
+            let key = keys::adjacency(&e.from, e.edge_type, &e.to);
+            let value = encode(&key, &e.props)?;
+            Ok((key, value))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Records { nodes, edges })
+}
+
+fn hash_record(hasher: &mut Sha256, key: &[u8], value: &[u8]) {
+    for part in [key, value] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+}
+
+/// The digest [`Store::verify`] recomputes: node records in key order, then edge records.
+fn digest_of(records: &Records) -> String {
+    let mut hasher = Sha256::new();
+    for list in [&records.nodes, &records.edges] {
+        let mut sorted: Vec<&(Vec<u8>, Vec<u8>)> = list.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, value) in sorted {
+            hash_record(&mut hasher, key, value);
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// The digest a dataset would have once stored, without storing it.
+pub fn dataset_digest(dataset: &Dataset) -> Result<String, StoreError> {
+    Ok(digest_of(&encode_records(dataset)?))
+}
