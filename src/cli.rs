@@ -52,8 +52,10 @@ pub enum Command {
         after_help = "Examples:\n  capgraph schema > schema.graphql\n  capgraph schema --json-schema projects"
     )]
     Schema(SchemaArgs),
-    /// Write the store out as seed files.
-    #[command(after_help = "Example:\n  capgraph export --format seed --out /tmp/seed-copy")]
+    /// Write the store out as NDJSON, JSON, CSV, GraphML, GeoJSON or seed files.
+    #[command(
+        after_help = "Examples:\n  capgraph export --format ndjson > capgraph.ndjson\n  capgraph export --format csv --kinds projects,zones --out /tmp/tables\n  capgraph export --format graphml --out capgraph.graphml\n  capgraph export --format seed --out /tmp/seed-copy"
+    )]
     Export(ExportArgs),
 }
 
@@ -99,20 +101,42 @@ pub struct SchemaArgs {
     pub json_schema: Option<String>,
 }
 
-/// Export formats.
+/// Export formats. Each is ordered by kind and ID, so the same store gives the same bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
+    /// One JSON object per line: every node (`"type":"node"`), then every edge (`"type":"edge"`).
+    Ndjson,
+    /// One JSON document: `{"nodes":[...],"edges":[...]}`, records shaped as in `ndjson`.
+    Json,
     /// A seed directory that `capgraph seed --from` loads back to the same digest.
     Seed,
+    /// A directory with one table per node kind (`projects.csv`, ...) and `edges.csv`.
+    Csv,
+    /// A GraphML 1.0 directed graph, for Gephi, Cytoscape or networkx.
+    Graphml,
+    /// A GeoJSON FeatureCollection of the projects and zones that have a location.
+    Geojson,
+}
+
+impl ExportFormat {
+    /// Whether `--out` names a directory rather than a file.
+    fn writes_directory(self) -> bool {
+        matches!(self, ExportFormat::Seed | ExportFormat::Csv)
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[arg(long, value_enum, env = "CAPGRAPH_EXPORT_FORMAT")]
     pub format: ExportFormat,
-    /// Where to write (a directory for `seed`).
+    /// Where to write: a file, or a directory for `csv` and `seed` (required for those two).
+    /// Standard output when absent.
     #[arg(long, env = "CAPGRAPH_OUT")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
+    /// Only these node kinds, by plural name (`projects,zones`), and the edges between them.
+    /// Every kind when absent; `seed` always writes every kind.
+    #[arg(long, env = "CAPGRAPH_EXPORT_KINDS", value_name = "KINDS")]
+    pub kinds: Option<String>,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -264,14 +288,98 @@ pub fn open_store(data: &Path) -> anyhow::Result<Store> {
 }
 
 fn export_command(args: ExportArgs) -> anyhow::Result<()> {
+    use crate::export::{self, ExportError, Kinds};
+    use clap::ValueEnum;
+
+    let format = args.format;
+    let name = format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned());
+    let kinds = match &args.kinds {
+        None => Kinds::all(),
+        Some(_) if format == ExportFormat::Seed => {
+            return Err(BadInput(
+                "--kinds does not apply to `--format seed`: a seed directory holds every kind, or it would not load"
+                    .into(),
+            )
+            .into())
+        }
+        Some(list) => Kinds::parse(list).map_err(|e| BadInput(format!("--kinds: {e}")))?,
+    };
+    if format.writes_directory() && args.out.is_none() {
+        return Err(BadInput(format!(
+            "`--format {name}` writes a directory: name it with --out DIR"
+        ))
+        .into());
+    }
     let store = open_store(&args.data.data)?;
     let bar = progress_bar("exporting");
-    match args.format {
-        ExportFormat::Seed => crate::export::seed_dir(&store, &args.out, &|n| bar.set_position(n))
-            .with_context(|| format!("writing {}", args.out.display()))?,
+    let progress = |n| bar.set_position(n);
+    let target = args
+        .out
+        .as_ref()
+        .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
+    let result: Result<Option<export::Counts>, ExportError> = match (format, &args.out) {
+        (ExportFormat::Seed, Some(dir)) => export::seed_dir(&store, dir, &progress).map(|()| None),
+        (ExportFormat::Csv, Some(dir)) => {
+            export::csv::write_dir(&store, &kinds, dir, &progress).map(Some)
+        }
+        (ExportFormat::Seed | ExportFormat::Csv, None) => unreachable!("checked above"),
+        (_, Some(path)) => std::fs::File::create(path)
+            .map_err(ExportError::from)
+            .and_then(|file| write_single(format, &store, &kinds, file, &progress))
+            .map(Some),
+        (_, None) => {
+            write_single(format, &store, &kinds, std::io::stdout().lock(), &progress).map(Some)
+        }
     };
     bar.finish_and_clear();
+    let counts = match result {
+        Ok(counts) => counts,
+        // A reader that stopped early (`capgraph export --format ndjson | head`) is not a failure.
+        Err(ExportError::Io(e))
+            if args.out.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            return Ok(())
+        }
+        Err(e) if e.is_bad_input() => return Err(BadInput(e.to_string()).into()),
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("exporting {name} to {target}")))
+        }
+    };
+    if args.out.is_some() {
+        match counts {
+            Some(counts) if format == ExportFormat::Geojson => {
+                println!("exported {} features as {name} to {target}", counts.nodes)
+            }
+            Some(counts) => println!(
+                "exported {} nodes and {} edges as {name} to {target}",
+                counts.nodes, counts.edges
+            ),
+            None => println!("exported the store as {name} files to {target}"),
+        }
+    }
     Ok(())
+}
+
+/// Writes one of the single-file formats.
+fn write_single(
+    format: ExportFormat,
+    store: &Store,
+    kinds: &crate::export::Kinds,
+    out: impl std::io::Write,
+    progress: &dyn Fn(u64),
+) -> Result<crate::export::Counts, crate::export::ExportError> {
+    use crate::export;
+    match format {
+        ExportFormat::Ndjson => export::ndjson::write(store, kinds, out, progress),
+        ExportFormat::Json => export::json::write(store, kinds, out, progress),
+        ExportFormat::Graphml => export::graphml::write(store, kinds, out, progress),
+        ExportFormat::Geojson => export::geojson::write(store, kinds, out, progress),
+        ExportFormat::Seed | ExportFormat::Csv => {
+            unreachable!("directory formats are written elsewhere")
+        }
+    }
 }
 
 /// Reads a GraphQL document from an argument, a file, or stdin.

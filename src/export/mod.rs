@@ -1,6 +1,22 @@
 //! Exports: streaming the store out in formats other tools read. Reads the store only through
 //! its public API, and writes records one at a time so memory stays flat.
+//!
+//! Every format is deterministic: nodes come kind by kind in [`Kind::ALL`] order and by ID
+//! within a kind; edges come in the same order of their source node, then by type and target.
+//! Equal stores give byte-identical exports.
+//!
+//! - [`ndjson`], [`json`], [`graphml`], [`geojson`]: one file, written to any `io::Write`.
+//! - [`csv`]: a directory of tables; [`seed_dir`]: a seed directory that loads back.
+//! - [`shape`]: the JSON shape of a node and an edge, shared by `ndjson` and `json`.
 
+pub mod csv;
+pub mod geojson;
+pub mod graphml;
+pub mod json;
+pub mod ndjson;
+pub mod shape;
+
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::model::{Direction, Edge, Kind, Node};
@@ -9,6 +25,8 @@ use crate::seed::files::Record;
 use crate::seed::write::{write_file, write_schemas};
 use crate::store::{Store, StoreError};
 
+pub use shape::{edge_json, node_json};
+
 /// Why an export stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -16,6 +34,144 @@ pub enum ExportError {
     Store(#[from] StoreError),
     #[error("writing the export failed: {0}")]
     Io(#[from] std::io::Error),
+    #[error("writing CSV failed: {0}")]
+    Csv(#[from] ::csv::Error),
+    /// The caller named a kind that does not exist.
+    #[error("unknown node kind `{0}`; use any of {list}", list = Kind::ALL.map(|k| k.plural()).join(", "))]
+    UnknownKind(String),
+    /// The caller's list of kinds was empty.
+    #[error("no node kind named; use any of {list}", list = Kind::ALL.map(|k| k.plural()).join(", "))]
+    NoKinds,
+    /// The caller selected no kind that the format can hold.
+    #[error("the {format} export holds only {holds}, and the selected kinds include neither")]
+    NoKindFor {
+        format: &'static str,
+        holds: &'static str,
+    },
+}
+
+impl ExportError {
+    /// Whether the caller asked for something impossible (exit code 2, HTTP 400), rather than
+    /// the export failing.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            ExportError::UnknownKind(_) | ExportError::NoKinds | ExportError::NoKindFor { .. }
+        )
+    }
+}
+
+/// The node kinds an export holds; edges are kept when both of their ends are of held kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kinds(BTreeSet<Kind>);
+
+impl Kinds {
+    /// Every kind.
+    pub fn all() -> Kinds {
+        Kinds(Kind::ALL.into_iter().collect())
+    }
+
+    /// Parses a comma-separated list of kinds by plural name (`projects,zones`); the singular
+    /// (`project`) and any case are accepted too.
+    pub fn parse(list: &str) -> Result<Kinds, ExportError> {
+        let mut kinds = BTreeSet::new();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let lower = name.to_ascii_lowercase();
+            let kind = Kind::ALL
+                .into_iter()
+                .find(|k| k.plural() == lower || k.prefix() == lower)
+                .ok_or_else(|| ExportError::UnknownKind(name.to_owned()))?;
+            kinds.insert(kind);
+        }
+        if kinds.is_empty() {
+            return Err(ExportError::NoKinds);
+        }
+        Ok(Kinds(kinds))
+    }
+
+    pub fn contains(&self, kind: Kind) -> bool {
+        self.0.contains(&kind)
+    }
+
+    /// The kinds in [`Kind::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = Kind> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+impl FromIterator<Kind> for Kinds {
+    fn from_iter<I: IntoIterator<Item = Kind>>(iter: I) -> Kinds {
+        Kinds(iter.into_iter().collect())
+    }
+}
+
+/// How many records an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub nodes: u64,
+    pub edges: u64,
+}
+
+/// Tells a progress callback about every 1024th record, and the last.
+struct Progress<'a> {
+    callback: &'a dyn Fn(u64),
+    written: u64,
+}
+
+impl<'a> Progress<'a> {
+    fn new(callback: &'a dyn Fn(u64)) -> Progress<'a> {
+        Progress {
+            callback,
+            written: 0,
+        }
+    }
+
+    fn tick(&mut self) {
+        self.written += 1;
+        if self.written % 1024 == 0 {
+            (self.callback)(self.written);
+        }
+    }
+
+    fn done(&self) {
+        (self.callback)(self.written);
+    }
+}
+
+/// Calls `visit` with every node of the selected kinds, in export order. Returns how many.
+fn each_node(
+    store: &Store,
+    kinds: &Kinds,
+    mut visit: impl FnMut(Node) -> Result<(), ExportError>,
+) -> Result<u64, ExportError> {
+    let mut count = 0;
+    for kind in kinds.iter() {
+        for node in store.scan_kind(kind, None) {
+            visit(node?)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// Calls `visit` with every edge whose ends are both of selected kinds, in export order: by
+/// source node as [`each_node`] orders them, then by edge type and target. Returns how many.
+fn each_edge(
+    store: &Store,
+    kinds: &Kinds,
+    mut visit: impl FnMut(Edge) -> Result<(), ExportError>,
+) -> Result<u64, ExportError> {
+    let mut count = 0;
+    each_node(store, kinds, |node| {
+        for edge in store.edges(&node.id, None, Direction::Out)? {
+            if kinds.contains(edge.other.kind()) {
+                visit(edge.to_edge(&node.id))?;
+                count += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(count)
 }
 
 /// A node with every edge at it, in either direction.

@@ -1,5 +1,63 @@
-//! GraphQL.
+//! The GraphQL API: one place builds the schema with its limits; resolvers read the store only
+//! through its public API and never send internal error text to clients.
 
+mod aggregate;
+pub mod connection;
+pub mod entity;
+pub mod enums;
+pub mod error;
+pub mod filter;
+mod graph;
+mod limits;
+mod query;
+mod search;
+pub mod types;
+
+use std::sync::Arc;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Request, Response, Schema, Value};
+
+pub use limits::Limits;
+pub use query::Query;
+
+use crate::store::Store;
+
+/// The executable schema.
+pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema over a store, with every limit applied.
+pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .data(store)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_cost)
+        .limit_recursive_depth(limits.max_depth.saturating_mul(4).max(32))
+        .extension(limits::AliasLimit { max: limits.max_aliases })
+        .extension(async_graphql::extensions::Tracing)
+        .finish()
+}
+
+/// The schema in SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    String::new()
+    let schema = Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish();
+    let mut sdl = schema.sdl();
+    if !sdl.ends_with('\n') {
+        sdl.push('\n');
+    }
+    sdl
+}
+
+/// Runs a request and gives every error a stable `extensions.code`: the resolvers' own codes
+/// stay; limit violations found at validation become `LIMIT_EXCEEDED`; the rest (parse,
+/// validation and input coercion errors) are the client's and become `BAD_USER_INPUT`.
+pub async fn execute(schema: &AppSchema, request: Request) -> Response {
+    let mut response = schema.execute(request).await;
+    for error in &mut response.errors {
+        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        if !has_code {
+            let code = if limits::is_limit_message(&error.message) { "LIMIT_EXCEEDED" } else { "BAD_USER_INPUT" };
+            error.extensions.get_or_insert_with(Default::default).set("code", Value::from(code));
+        }
+    }
+    response
 }

@@ -27,6 +27,19 @@ impl Node {
         self.id.kind()
     }
 
+    /// Every source the node cites: its own, and those of its figures.
+    pub fn cited_sources(&self) -> impl Iterator<Item = &Id> {
+        let (money, quantities): (&[Money], Vec<&Quantity>) = match &self.attrs {
+            NodeAttrs::Project(p) => (&p.value, p.capacity.iter().collect()),
+            NodeAttrs::Zone(z) => (&[], z.area_km2.iter().collect()),
+            _ => (&[], Vec::new()),
+        };
+        self.sources
+            .iter()
+            .chain(money.iter().flat_map(|m| m.sources.iter()))
+            .chain(quantities.into_iter().flat_map(|q| q.sources.iter()))
+    }
+
     /// The name and every alias: what search and text filters match against.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))

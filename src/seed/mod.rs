@@ -211,29 +211,28 @@ fn parse_file<'a>(
                 base,
             }),
             Err(e) => {
-                let inner = e.inner();
-                let start = source.offset_of(raw.get());
-                let (base_line, base_column) = source.position(start);
-                let (line, column) = if inner.line() <= 1 {
-                    (base_line, base_column + inner.column().saturating_sub(1))
-                } else {
-                    (base_line + inner.line() - 1, inner.column())
-                };
-                let mut path = report::json_path(&base);
-                let inner_path = e.path().to_string();
-                if inner_path != "." {
-                    if !inner_path.starts_with('[') {
-                        path.push('.');
+                // serde_json reports where it stopped reading (the closing quote of a bad ID, the
+                // closing brace of a record missing a field); a problem points at the start of the
+                // offending value, or of the nearest enclosing one, like every other problem.
+                let mut steps = Vec::new();
+                for segment in e.path() {
+                    match segment {
+                        serde_path_to_error::Segment::Seq { index } => {
+                            steps.push(Step::Index(*index))
+                        }
+                        serde_path_to_error::Segment::Map { key } => steps.push(Step::key(key)),
+                        serde_path_to_error::Segment::Enum { .. } => {}
+                        serde_path_to_error::Segment::Unknown => break,
                     }
-                    path.push_str(&inner_path);
                 }
-                problems.push(Problem {
-                    file: name.to_owned(),
-                    line,
-                    column,
-                    path,
-                    message: strip_position(&inner.to_string()),
-                });
+                let offset = source.locate(raw, &steps);
+                let mut full = base;
+                full.extend(steps);
+                problems.push(source.problem_at(
+                    offset,
+                    &full,
+                    strip_position(&e.inner().to_string()),
+                ));
             }
         }
     }

@@ -21,6 +21,7 @@ pub mod swap;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -45,12 +46,28 @@ pub enum StoreError {
     },
     #[error("store value at key {key:?} is unreadable: {source}")]
     Codec { key: String, source: CodecError },
-    #[error("the store at {path} was written by a newer capgraph (store format {found}; this build reads format {FORMAT_VERSION}); use that version, or seed a fresh data directory with this one")]
+    #[error("the store at {path} was written by {} capgraph (store format {found}; this build reads format {FORMAT_VERSION}); {}", writer(*.found), advice(*.found))]
     VersionMismatch { path: PathBuf, found: u8 },
     #[error("the store at {path} is damaged: {what}")]
     Corrupt { path: PathBuf, what: String },
     #[error("another `capgraph seed` is writing to {0}; wait for it to finish")]
     Busy(PathBuf),
+}
+
+fn writer(found: u8) -> &'static str {
+    if found > FORMAT_VERSION {
+        "a newer"
+    } else {
+        "an older"
+    }
+}
+
+fn advice(found: u8) -> &'static str {
+    if found > FORMAT_VERSION {
+        "use that version, or seed a fresh data directory with this one"
+    } else {
+        "seed it again with this version"
+    }
 }
 
 /// Facts about a stored dataset, kept in the `meta` tree.
@@ -124,7 +141,7 @@ impl Store {
     /// Opens a store written by [`Store::build`]; refuses one of another format.
     #[tracing::instrument(skip_all, fields(path = %path.display()), err, level = "debug")]
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new().path(path).open()?;
+        let db = open_db(path)?;
         let meta_tree = db.open_tree("meta")?;
         let corrupt = |what: &str| StoreError::Corrupt {
             path: path.to_owned(),
@@ -170,7 +187,7 @@ impl Store {
         origin: &str,
         progress: &dyn Fn(u64),
     ) -> Result<Store, StoreError> {
-        let db = sled::Config::new().path(path).open()?;
+        let db = open_db(path)?;
         let meta_tree = db.open_tree("meta")?;
         if meta_tree.get(META_FORMAT)?.is_some() {
             return Err(StoreError::Corrupt {
@@ -526,6 +543,27 @@ impl Store {
     }
 }
 
+/// How long [`open_db`] waits for a lock that this or another process is about to release.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+/// Opens the sled database at `path`. sled 0.34 lets go of its file lock from background
+/// threads a moment after the last handle is dropped (spacejam/sled#1234), so reopening a store
+/// just closed — as [`Store::build`] does to verify what it wrote — can find it still locked.
+/// Waits a bounded time for that lock; any other error, or a lock held longer, is returned.
+fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match sled::Config::new().path(path).open() {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            result => return Ok(result?),
+        }
+    }
+}
+
 fn parse_id(key: &[u8]) -> Option<Id> {
     Id::parse(std::str::from_utf8(key).ok()?).ok()
 }
@@ -595,4 +633,57 @@ fn digest_of(records: &Records) -> String {
 /// The digest a dataset would have once stored, without storing it.
 pub fn dataset_digest(dataset: &Dataset) -> Result<String, StoreError> {
     Ok(digest_of(&encode_records(dataset)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Seeds an empty dataset, then rewrites the store's format byte as another version would.
+    fn store_of_format(version: u8) -> (tempfile::TempDir, DataDir) {
+        let root = tempfile::tempdir().expect("a temp dir");
+        let data = DataDir::new(root.path());
+        let store = data
+            .seed(&Dataset::default(), "test", &|_| {})
+            .expect("an empty dataset seeds");
+        let path = store.path().to_owned();
+        drop(store);
+        let db = open_db(&path).expect("the store reopens");
+        db.open_tree("meta")
+            .and_then(|meta| meta.insert(META_FORMAT, &[version]))
+            .expect("the format byte is rewritten");
+        db.flush().expect("the rewrite is flushed");
+        (root, data)
+    }
+
+    #[test]
+    fn a_store_written_by_a_newer_format_is_refused_and_the_message_says_so() {
+        // Arrange
+        let newer = FORMAT_VERSION + 1;
+        let (_root, data) = store_of_format(newer);
+
+        // Act
+        let error = data.open_current().err().expect("a newer store is refused");
+
+        // Assert
+        assert!(matches!(error, StoreError::VersionMismatch { found, .. } if found == newer));
+        let message = error.to_string();
+        assert!(message.contains("newer"), "{message}");
+        assert!(message.contains(&format!("store format {newer}")), "{message}");
+        assert!(message.contains(&format!("reads format {FORMAT_VERSION}")), "{message}");
+    }
+
+    #[test]
+    fn a_store_written_by_an_older_format_is_refused_without_calling_it_newer() {
+        // Arrange
+        let (_root, data) = store_of_format(FORMAT_VERSION - 1);
+
+        // Act
+        let error = data.open_current().err().expect("an older store is refused");
+
+        // Assert
+        let message = error.to_string();
+        assert!(message.contains("an older capgraph"), "{message}");
+        assert!(!message.contains("newer"), "{message}");
+    }
 }

@@ -1,0 +1,186 @@
+//! Relay cursor pagination: page arguments, opaque cursors, and slicing an ordered list.
+
+use async_graphql::SimpleObject;
+use base64::Engine;
+
+use super::error::{ApiError, ApiResult};
+use crate::model::Id;
+
+/// Largest `first` or `last` a request may ask for.
+pub const MAX_PAGE: i32 = 500;
+/// Page size when a request gives neither `first` nor `last`.
+pub const DEFAULT_PAGE: i32 = 50;
+
+/// Complexity of a connection field: its children cost once per row asked for, so nested pages
+/// multiply (`first: 500` under `first: 500` costs 250,000).
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.or(last).unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE.max(1));
+    usize::try_from(rows).unwrap_or(1).saturating_mul(child_complexity.max(1)).saturating_add(1)
+}
+
+/// The four Relay arguments, as given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageArgs<'a> {
+    pub first: Option<i32>,
+    pub after: Option<&'a str>,
+    pub last: Option<i32>,
+    pub before: Option<&'a str>,
+}
+
+impl<'a> PageArgs<'a> {
+    pub fn new(first: Option<i32>, after: Option<&'a String>, last: Option<i32>, before: Option<&'a String>) -> Self {
+        PageArgs { first, after: after.map(String::as_str), last, before: before.map(String::as_str) }
+    }
+
+    pub fn forward(first: Option<i32>, after: Option<&'a String>) -> Self {
+        PageArgs::new(first, after, None, None)
+    }
+
+    fn check_size(name: &str, value: Option<i32>) -> ApiResult<()> {
+        match value {
+            Some(n) if n < 0 => Err(ApiError::BadUserInput(format!("`{name}` must not be negative (got {n})"))),
+            Some(n) if n > MAX_PAGE => Err(ApiError::LimitExceeded(format!("`{name}` is {n}, over the page size limit of {MAX_PAGE}"))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Whether the connection has pages before and after this one.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PageInfo {
+    /// True when rows come after this page (request them with `after: endCursor`).
+    pub has_next_page: bool,
+    /// True when rows come before this page (request them with `before: startCursor`).
+    pub has_previous_page: bool,
+    /// Cursor of the first row on this page; null when the page is empty.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last row on this page; null when the page is empty.
+    pub end_cursor: Option<String>,
+}
+
+const CURSOR_PREFIX: &str = "c1:";
+
+/// The opaque cursor of a row: stable for the same dataset and the same list.
+pub fn cursor(id: &Id) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{id}"))
+}
+
+fn decode_cursor(name: &str, cursor: &str) -> ApiResult<Id> {
+    let bad = || ApiError::BadUserInput(format!("`{name}` is not a cursor from this API: `{cursor}`"));
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let id = text.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
+    Id::parse(id).map_err(|_| bad())
+}
+
+/// One page cut from an ordered list.
+pub struct Page<T> {
+    pub rows: Vec<(String, T)>,
+    pub info: PageInfo,
+    pub total: usize,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        let mut f = f;
+        Page { rows: self.rows.into_iter().map(|(c, t)| (c, f(t))).collect(), info: self.info, total: self.total }
+    }
+}
+
+/// Cuts the page that `args` asks for out of `items`, which must be in the list's final order.
+pub fn paginate<T>(items: Vec<T>, id_of: impl Fn(&T) -> &Id, args: PageArgs<'_>) -> ApiResult<Page<T>> {
+    PageArgs::check_size("first", args.first)?;
+    PageArgs::check_size("last", args.last)?;
+    let total = items.len();
+    let position = |name: &str, cursor: &str| -> ApiResult<usize> {
+        let id = decode_cursor(name, cursor)?;
+        items.iter().position(|item| *id_of(item) == id).ok_or_else(|| {
+            ApiError::BadUserInput(format!("`{name}` names a row that is not in this list (was the filter or ordering changed?)"))
+        })
+    };
+    let mut start = 0;
+    let mut end = total;
+    if let Some(after) = args.after {
+        start = position("after", after)? + 1;
+    }
+    if let Some(before) = args.before {
+        end = position("before", before)?;
+    }
+    end = end.max(start);
+    let count = |n: i32| usize::try_from(n).unwrap_or(0);
+    // Relay's order: cut by the cursors, then keep the first `first`, then the last `last`.
+    if let Some(first) = args.first {
+        end = end.min(start + count(first));
+    }
+    if let Some(last) = args.last {
+        start = start.max(end.saturating_sub(count(last)));
+    }
+    if args.first.is_none() && args.last.is_none() {
+        end = end.min(start + count(DEFAULT_PAGE));
+    }
+    let has_previous_page = start > 0;
+    let has_next_page = end < total;
+    let rows: Vec<(String, T)> = items
+        .into_iter()
+        .skip(start)
+        .take(end - start)
+        .map(|item| (cursor(id_of(&item)), item))
+        .collect();
+    let info = PageInfo {
+        has_next_page,
+        has_previous_page,
+        start_cursor: rows.first().map(|(c, _)| c.clone()),
+        end_cursor: rows.last().map(|(c, _)| c.clone()),
+    };
+    Ok(Page { rows, info, total })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<Id> {
+        (0..n).map(|i| Id::parse(&format!("project:p{i:03}")).unwrap()).collect()
+    }
+
+    fn slugs(page: &Page<Id>) -> Vec<&str> {
+        page.rows.iter().map(|(_, id)| id.slug()).collect()
+    }
+
+    #[test]
+    fn forward_paging_visits_every_row_once() {
+        let all = ids(7);
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = paginate(all.clone(), |id| id, PageArgs::forward(Some(3), after.as_ref())).unwrap();
+            seen.extend(page.rows.iter().map(|(_, id)| id.clone()));
+            assert_eq!(page.total, 7);
+            if !page.info.has_next_page {
+                break;
+            }
+            after = page.info.end_cursor.clone();
+        }
+        assert_eq!(seen, all);
+    }
+
+    #[test]
+    fn backward_paging_takes_the_rows_before_the_cursor() {
+        let all = ids(5);
+        let before = cursor(&all[4]);
+        let page = paginate(all.clone(), |id| id, PageArgs { last: Some(2), before: Some(&before), ..PageArgs::default() }).unwrap();
+        assert_eq!(slugs(&page), ["p002", "p003"]);
+        assert!(page.info.has_previous_page && page.info.has_next_page);
+    }
+
+    #[test]
+    fn rejects_bad_cursors_and_sizes() {
+        let all = ids(3);
+        let r = paginate(all.clone(), |id| id, PageArgs { after: Some("nonsense"), ..PageArgs::default() });
+        assert!(matches!(r, Err(ApiError::BadUserInput(_))));
+        let r = paginate(all.clone(), |id| id, PageArgs { first: Some(501), ..PageArgs::default() });
+        assert!(matches!(r, Err(ApiError::LimitExceeded(m)) if m.contains("500")));
+        let r = paginate(all, |id| id, PageArgs { first: Some(-1), ..PageArgs::default() });
+        assert!(matches!(r, Err(ApiError::BadUserInput(_))));
+    }
+}

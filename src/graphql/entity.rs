@@ -1,0 +1,148 @@
+//! Nodes as the API serves them, loaded in batches: the answer to N+1.
+//!
+//! Every node an API object wraps belongs to a [`Batch`]: the siblings it was loaded with (a page
+//! of projects, the host countries of that page, ...). The first time one of them is asked for
+//! a relationship, the batch reads it for all siblings at once — one store call for the edges,
+//! one for the nodes at their far ends — and the far nodes form the next level's batch. A nested
+//! query therefore costs a few store calls per level, however many rows each level has.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use crate::model::{Direction, EdgeType, Id, Kind, Node};
+use crate::store::{EdgeRef, Store};
+
+use super::error::{ApiError, ApiResult};
+
+/// A node plus the batch it came in.
+#[derive(Clone)]
+pub struct Entity {
+    pub node: Arc<Node>,
+    pub batch: Arc<Batch>,
+}
+
+impl Entity {
+    pub fn id(&self) -> &Id {
+        &self.node.id
+    }
+}
+
+/// One neighbour of a node: the edge that leads there and the node it leads to.
+#[derive(Clone)]
+pub struct Link {
+    pub edge: EdgeRef,
+    pub entity: Entity,
+}
+
+type EdgeKey = (Vec<EdgeType>, u8);
+
+/// Siblings loaded together, with what has been read for all of them so far.
+pub struct Batch {
+    store: Arc<Store>,
+    ids: Vec<Id>,
+    /// Every source the siblings cite, so that one read fetches them all.
+    cited: Vec<Id>,
+    /// Sources cited by edges read so far, added as they are read.
+    edge_cited: Mutex<Vec<Id>>,
+    links: Mutex<HashMap<EdgeKey, Arc<BTreeMap<Id, Vec<Link>>>>>,
+    sources: Mutex<Option<Arc<HashMap<Id, Arc<Node>>>>>,
+}
+
+fn direction_key(direction: Direction) -> u8 {
+    match direction {
+        Direction::Out => 0,
+        Direction::In => 1,
+        Direction::Both => 2,
+    }
+}
+
+impl Batch {
+    /// Wraps nodes already read as one batch.
+    pub fn entities(store: &Arc<Store>, nodes: Vec<Node>) -> Vec<Entity> {
+        let mut cited: Vec<Id> = nodes.iter().flat_map(|n| n.cited_sources().cloned()).collect();
+        cited.sort();
+        cited.dedup();
+        let batch = Arc::new(Batch {
+            store: Arc::clone(store),
+            ids: nodes.iter().map(|n| n.id.clone()).collect(),
+            cited,
+            edge_cited: Mutex::default(),
+            links: Mutex::default(),
+            sources: Mutex::default(),
+        });
+        nodes.into_iter().map(|node| Entity { node: Arc::new(node), batch: Arc::clone(&batch) }).collect()
+    }
+
+    /// Reads nodes by ID in one call and wraps those that exist as one batch, in `ids` order.
+    pub fn load(store: &Arc<Store>, ids: &[Id]) -> ApiResult<Vec<Entity>> {
+        let nodes = store.nodes(ids)?.into_iter().flatten().collect();
+        Ok(Batch::entities(store, nodes))
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// The neighbours of `id` over edges of `types` in `direction`, read for the whole batch on
+    /// first use. Neighbours keep the order of their edge keys.
+    pub fn links(&self, id: &Id, types: &[EdgeType], direction: Direction) -> ApiResult<Vec<Link>> {
+        let key = (types.to_vec(), direction_key(direction));
+        let mut cache = self.links.lock().map_err(|_| ApiError::Internal)?;
+        let all = match cache.get(&key) {
+            Some(all) => Arc::clone(all),
+            None => {
+                let all = Arc::new(self.read_links(types, direction)?);
+                cache.insert(key, Arc::clone(&all));
+                all
+            }
+        };
+        Ok(all.get(id).cloned().unwrap_or_default())
+    }
+
+    fn read_links(&self, types: &[EdgeType], direction: Direction) -> ApiResult<BTreeMap<Id, Vec<Link>>> {
+        let edges = self.store.edges_of_many(&self.ids, Some(types), direction)?;
+        if let Ok(mut cited) = self.edge_cited.lock() {
+            cited.extend(edges.values().flatten().flat_map(|e| e.props.sources.iter().cloned()));
+        }
+        let mut far: Vec<Id> = edges.values().flatten().map(|e| e.other.clone()).collect();
+        far.sort();
+        far.dedup();
+        let entities: HashMap<Id, Entity> = Batch::load(&self.store, &far)?.into_iter().map(|e| (e.id().clone(), e)).collect();
+        Ok(edges
+            .into_iter()
+            .map(|(id, edges)| {
+                let links = edges
+                    .into_iter()
+                    .filter_map(|edge| entities.get(&edge.other).map(|entity| Link { entity: entity.clone(), edge }))
+                    .collect();
+                (id, links)
+            })
+            .collect())
+    }
+
+    /// Linked entities of one kind only (a country's `LOCATED_IN` in-edges come from projects
+    /// and zones alike).
+    pub fn linked(&self, id: &Id, types: &[EdgeType], direction: Direction, kind: Kind) -> ApiResult<Vec<Link>> {
+        Ok(self.links(id, types, direction)?.into_iter().filter(|l| l.entity.node.kind() == kind).collect())
+    }
+
+    /// Source nodes by ID, read once for every source any sibling cites (on nodes or on edges
+    /// already loaded).
+    pub fn sources(&self, ids: &[Id]) -> ApiResult<Vec<Arc<Node>>> {
+        let mut cache = self.sources.lock().map_err(|_| ApiError::Internal)?;
+        if cache.as_ref().is_none_or(|known| ids.iter().any(|id| !known.contains_key(id))) {
+            let mut wanted: Vec<Id> = cache.as_ref().map(|known| known.keys().cloned().collect()).unwrap_or_default();
+            wanted.extend(self.cited.iter().cloned());
+            if let Ok(cited) = self.edge_cited.lock() {
+                wanted.extend(cited.iter().cloned());
+            }
+            wanted.extend(ids.iter().cloned());
+            wanted.sort();
+            wanted.dedup();
+            let found = self.store.nodes(&wanted)?.into_iter().flatten().map(|n| (n.id.clone(), Arc::new(n))).collect();
+            *cache = Some(Arc::new(found));
+        }
+        let known = cache.as_ref().map(Arc::clone).unwrap_or_default();
+        Ok(ids.iter().filter_map(|id| known.get(id).cloned()).collect())
+    }
+}
