@@ -16,6 +16,7 @@ pub mod config;
 pub mod export;
 pub mod generate;
 pub mod graphql;
+pub mod http;
 pub mod model;
 pub mod seed;
 pub mod startup;

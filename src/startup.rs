@@ -1,7 +1,215 @@
-//! Starting the server.
+//! Building and running the server: open (or first seed) the store, build the schema once, bind,
+//! serve until told to stop, then flush the store.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Settings;
+use crate::graphql::build_schema;
+use crate::http::{self, AppState};
+use crate::seed::{self, SeedFiles};
+use crate::store::{dataset_digest, DataDir, Store, StoreError};
 
-pub fn serve(_settings: Settings) -> anyhow::Result<()> {
-    anyhow::bail!("not built yet")
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A bound, ready server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Arc<Store>,
+}
+
+/// Opens the data directory's store, seeding it from the embedded dataset when it has none, and
+/// re-seeding it when it was seeded from an older embedded dataset.
+pub fn open_or_seed(data: &DataDir) -> Result<Store, StartupError> {
+    let embedded = SeedFiles::embedded();
+    match data.open_current()? {
+        None => {
+            tracing::info!(data = %data.root().display(), "no store yet: seeding from the embedded dataset");
+            let dataset = seed::load(&embedded)?;
+            Ok(data.seed(&dataset, &embedded.origin, &|_| {})?)
+        }
+        Some(store) => {
+            let dataset = seed::load(&embedded)?;
+            let embedded_digest = dataset_digest(&dataset)?;
+            if store.meta().digest == embedded_digest {
+                return Ok(store);
+            }
+            if store.meta().origin == embedded.origin {
+                tracing::info!(store = %store.meta().digest, embedded = %embedded_digest, "the embedded dataset is newer than the store: re-seeding");
+                drop(store);
+                return Ok(data.seed(&dataset, &embedded.origin, &|_| {})?);
+            }
+            tracing::warn!(origin = %store.meta().origin, embedded = %embedded_digest, "serving a store seeded from a directory; the embedded dataset differs from it");
+            Ok(store)
+        }
+    }
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        let data = DataDir::new(&settings.data_dir);
+        let store = Arc::new(
+            actix_web::rt::task::spawn_blocking(move || open_or_seed(&data))
+                .await
+                .expect("seeding does not panic")?,
+        );
+        let meta = store.meta();
+        tracing::info!(
+            digest = %meta.digest,
+            origin = %meta.origin,
+            nodes = meta.node_count(),
+            edges = meta.edges,
+            projects = meta.count_of(crate::model::Kind::Project),
+            "store open"
+        );
+        let state = AppState {
+            schema: build_schema(Arc::clone(&store), &settings.limits),
+            store: Arc::clone(&store),
+            limits: settings.limits.clone(),
+        };
+        let listener = TcpListener::bind(settings.addr).map_err(|source| StartupError::Bind {
+            addr: settings.addr,
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                addr: settings.addr,
+                source,
+            })?
+            .port();
+        let origins = settings.cors_origins.clone();
+        let request_id_header = HeaderName::from_static("x-request-id");
+        let mut server = HttpServer::new(move || {
+            let cors = cors(&origins);
+            let request_id_header = request_id_header.clone();
+            App::new()
+                .app_data(web::Data::new(state.clone()))
+                .configure(http::graphql::configure)
+                .configure(http::graphiql::configure)
+                .configure(http::health::configure)
+                .wrap(cors)
+                // Runs inside TracingLogger, which has put the request's ID in its extensions.
+                .wrap_fn(move |req, srv| {
+                    let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                    let fut = srv.call(req);
+                    let name = request_id_header.clone();
+                    async move {
+                        let mut res = fut.await?;
+                        if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                            res.headers_mut().insert(name, value);
+                        }
+                        Ok(res)
+                    }
+                })
+                .wrap(TracingLogger::default())
+        })
+        .disable_signals()
+        .shutdown_timeout(10);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|source| StartupError::Bind {
+                addr: settings.addr,
+                source,
+            })?
+            .run();
+        tracing::info!(addr = %settings.addr, port, "listening; GraphiQL at http://{}:{port}/", settings.addr.ip());
+        Ok(Application {
+            port,
+            server,
+            store,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle that stops the server gracefully.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, then flushes the store.
+    pub async fn run_until_stopped(self) -> Result<(), StoreError> {
+        let result = self.server.await;
+        if let Err(error) = result {
+            tracing::error!(%error, "server stopped with an error");
+        }
+        self.store.flush()?;
+        tracing::info!("stopped; store flushed");
+        Ok(())
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let base = Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([header::CONTENT_TYPE, header::ACCEPT, header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG, HeaderName::from_static("x-request-id")])
+        .max_age(3600);
+    if origins.is_empty() {
+        return base.allow_any_origin();
+    }
+    origins
+        .iter()
+        .fold(base, |cors, origin| cors.allowed_origin(origin))
+}
+
+/// `capgraph serve`: runs until SIGTERM or Ctrl-C, finishing requests in flight.
+pub fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings).await?;
+        let handle = app.handle();
+        actix_web::rt::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+            handle.stop(true).await;
+        });
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
 }

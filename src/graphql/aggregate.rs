@@ -41,14 +41,21 @@ struct Tally {
 impl AggregateQuery {
     /// Project counts and value sums grouped by host country, sector, enterprise, status or
     /// start year, for the projects `filter` keeps (all when absent). Largest groups first.
-    async fn project_aggregates(&self, ctx: &Context<'_>, group_by: AggregateDimension, filter: Option<ProjectFilter>) -> async_graphql::Result<Vec<AggregateBucket>> {
+    async fn project_aggregates(
+        &self,
+        ctx: &Context<'_>,
+        group_by: AggregateDimension,
+        filter: Option<ProjectFilter>,
+    ) -> async_graphql::Result<Vec<AggregateBucket>> {
         let store = store(ctx);
         let ids: Vec<Id> = match &filter {
             Some(f) => Evaluator::new(store).projects(f)?.into_iter().collect(),
             None => store.ids_of_kind(Kind::Project)?,
         };
         let projects = Batch::load(store, &ids)?;
-        let link = |edge_type: EdgeType, direction: Direction| -> async_graphql::Result<BTreeMap<Id, Vec<Id>>> {
+        let link = |edge_type: EdgeType,
+                    direction: Direction|
+         -> async_graphql::Result<BTreeMap<Id, Vec<Id>>> {
             Ok(store
                 .edges_of_many(&ids, Some(&[edge_type]), direction)?
                 .into_iter()
@@ -58,22 +65,39 @@ impl AggregateQuery {
         let keys_of: Box<dyn Fn(&Entity) -> Vec<String>> = match group_by {
             AggregateDimension::HostCountry => {
                 let map = link(EdgeType::LocatedIn, Direction::Out)?;
-                Box::new(move |e| map.get(e.id()).map(|v| v.iter().map(Id::to_string).collect()).unwrap_or_default())
+                Box::new(move |e| {
+                    map.get(e.id())
+                        .map(|v| v.iter().map(Id::to_string).collect())
+                        .unwrap_or_default()
+                })
             }
             AggregateDimension::Sector => {
                 let map = link(EdgeType::InSector, Direction::Out)?;
-                Box::new(move |e| map.get(e.id()).map(|v| v.iter().map(Id::to_string).collect()).unwrap_or_default())
+                Box::new(move |e| {
+                    map.get(e.id())
+                        .map(|v| v.iter().map(Id::to_string).collect())
+                        .unwrap_or_default()
+                })
             }
             AggregateDimension::Enterprise => {
                 let map = link(EdgeType::ParticipatesIn, Direction::In)?;
-                Box::new(move |e| map.get(e.id()).map(|v| v.iter().map(Id::to_string).collect()).unwrap_or_default())
+                Box::new(move |e| {
+                    map.get(e.id())
+                        .map(|v| v.iter().map(Id::to_string).collect())
+                        .unwrap_or_default()
+                })
             }
             AggregateDimension::Status => Box::new(|e| match &e.node.attrs {
-                NodeAttrs::Project(p) => vec![serde_json::to_value(p.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()],
+                NodeAttrs::Project(p) => vec![serde_json::to_value(p.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()],
                 _ => vec![],
             }),
             AggregateDimension::StartYear => Box::new(|e| match &e.node.attrs {
-                NodeAttrs::Project(p) => vec![p.start_year.map_or("none".to_owned(), |y| y.to_string())],
+                NodeAttrs::Project(p) => {
+                    vec![p.start_year.map_or("none".to_owned(), |y| y.to_string())]
+                }
                 _ => vec![],
             }),
         };
@@ -101,8 +125,17 @@ impl AggregateQuery {
             .into_iter()
             .map(|(key, t)| {
                 let node = nodes.iter().find(|e| e.id().as_str() == key).cloned();
-                let label = node.as_ref().map_or_else(|| key.clone(), |e| e.node.name.clone());
-                AggregateBucket { key, label, node: node.map(Into::into), count: t.count, value_usd: t.value_usd, valued_count: t.valued }
+                let label = node
+                    .as_ref()
+                    .map_or_else(|| key.clone(), |e| e.node.name.clone());
+                AggregateBucket {
+                    key,
+                    label,
+                    node: node.map(Into::into),
+                    count: t.count,
+                    value_usd: t.value_usd,
+                    valued_count: t.valued,
+                }
             })
             .collect();
         buckets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));

@@ -14,8 +14,14 @@ pub const DEFAULT_PAGE: i32 = 50;
 /// Complexity of a connection field: its children cost once per row asked for, so nested pages
 /// multiply (`first: 500` under `first: 500` costs 250,000).
 pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
-    let rows = first.or(last).unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE.max(1));
-    usize::try_from(rows).unwrap_or(1).saturating_mul(child_complexity.max(1)).saturating_add(1)
+    let rows = first
+        .or(last)
+        .unwrap_or(DEFAULT_PAGE)
+        .clamp(1, MAX_PAGE.max(1));
+    usize::try_from(rows)
+        .unwrap_or(1)
+        .saturating_mul(child_complexity.max(1))
+        .saturating_add(1)
 }
 
 /// The four Relay arguments, as given.
@@ -28,8 +34,18 @@ pub struct PageArgs<'a> {
 }
 
 impl<'a> PageArgs<'a> {
-    pub fn new(first: Option<i32>, after: Option<&'a String>, last: Option<i32>, before: Option<&'a String>) -> Self {
-        PageArgs { first, after: after.map(String::as_str), last, before: before.map(String::as_str) }
+    pub fn new(
+        first: Option<i32>,
+        after: Option<&'a String>,
+        last: Option<i32>,
+        before: Option<&'a String>,
+    ) -> Self {
+        PageArgs {
+            first,
+            after: after.map(String::as_str),
+            last,
+            before: before.map(String::as_str),
+        }
     }
 
     pub fn forward(first: Option<i32>, after: Option<&'a String>) -> Self {
@@ -38,8 +54,12 @@ impl<'a> PageArgs<'a> {
 
     fn check_size(name: &str, value: Option<i32>) -> ApiResult<()> {
         match value {
-            Some(n) if n < 0 => Err(ApiError::BadUserInput(format!("`{name}` must not be negative (got {n})"))),
-            Some(n) if n > MAX_PAGE => Err(ApiError::LimitExceeded(format!("`{name}` is {n}, over the page size limit of {MAX_PAGE}"))),
+            Some(n) if n < 0 => Err(ApiError::BadUserInput(format!(
+                "`{name}` must not be negative (got {n})"
+            ))),
+            Some(n) if n > MAX_PAGE => Err(ApiError::LimitExceeded(format!(
+                "`{name}` is {n}, over the page size limit of {MAX_PAGE}"
+            ))),
             _ => Ok(()),
         }
     }
@@ -66,8 +86,14 @@ pub fn cursor(id: &Id) -> String {
 }
 
 fn decode_cursor(name: &str, cursor: &str) -> ApiResult<Id> {
-    let bad = || ApiError::BadUserInput(format!("`{name}` is not a cursor from this API: `{cursor}`"));
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let bad = || {
+        ApiError::BadUserInput(format!(
+            "`{name}` is not a cursor from this API: `{cursor}`"
+        ))
+    };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let id = text.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
     Id::parse(id).map_err(|_| bad())
@@ -83,12 +109,20 @@ pub struct Page<T> {
 impl<T> Page<T> {
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         let mut f = f;
-        Page { rows: self.rows.into_iter().map(|(c, t)| (c, f(t))).collect(), info: self.info, total: self.total }
+        Page {
+            rows: self.rows.into_iter().map(|(c, t)| (c, f(t))).collect(),
+            info: self.info,
+            total: self.total,
+        }
     }
 }
 
 /// Cuts the page that `args` asks for out of `items`, which must be in the list's final order.
-pub fn paginate<T>(items: Vec<T>, id_of: impl Fn(&T) -> &Id, args: PageArgs<'_>) -> ApiResult<Page<T>> {
+pub fn paginate<T>(
+    items: Vec<T>,
+    id_of: impl Fn(&T) -> &Id,
+    args: PageArgs<'_>,
+) -> ApiResult<Page<T>> {
     PageArgs::check_size("first", args.first)?;
     PageArgs::check_size("last", args.last)?;
     let total = items.len();
@@ -140,7 +174,9 @@ mod tests {
     use super::*;
 
     fn ids(n: usize) -> Vec<Id> {
-        (0..n).map(|i| Id::parse(&format!("project:p{i:03}")).unwrap()).collect()
+        (0..n)
+            .map(|i| Id::parse(&format!("project:p{i:03}")).unwrap())
+            .collect()
     }
 
     fn slugs(page: &Page<Id>) -> Vec<&str> {
@@ -153,7 +189,12 @@ mod tests {
         let mut seen = Vec::new();
         let mut after: Option<String> = None;
         loop {
-            let page = paginate(all.clone(), |id| id, PageArgs::forward(Some(3), after.as_ref())).unwrap();
+            let page = paginate(
+                all.clone(),
+                |id| id,
+                PageArgs::forward(Some(3), after.as_ref()),
+            )
+            .unwrap();
             seen.extend(page.rows.iter().map(|(_, id)| id.clone()));
             assert_eq!(page.total, 7);
             if !page.info.has_next_page {
@@ -168,7 +209,16 @@ mod tests {
     fn backward_paging_takes_the_rows_before_the_cursor() {
         let all = ids(5);
         let before = cursor(&all[4]);
-        let page = paginate(all.clone(), |id| id, PageArgs { last: Some(2), before: Some(&before), ..PageArgs::default() }).unwrap();
+        let page = paginate(
+            all.clone(),
+            |id| id,
+            PageArgs {
+                last: Some(2),
+                before: Some(&before),
+                ..PageArgs::default()
+            },
+        )
+        .unwrap();
         assert_eq!(slugs(&page), ["p002", "p003"]);
         assert!(page.info.has_previous_page && page.info.has_next_page);
     }
@@ -176,11 +226,32 @@ mod tests {
     #[test]
     fn rejects_bad_cursors_and_sizes() {
         let all = ids(3);
-        let r = paginate(all.clone(), |id| id, PageArgs { after: Some("nonsense"), ..PageArgs::default() });
+        let r = paginate(
+            all.clone(),
+            |id| id,
+            PageArgs {
+                after: Some("nonsense"),
+                ..PageArgs::default()
+            },
+        );
         assert!(matches!(r, Err(ApiError::BadUserInput(_))));
-        let r = paginate(all.clone(), |id| id, PageArgs { first: Some(501), ..PageArgs::default() });
+        let r = paginate(
+            all.clone(),
+            |id| id,
+            PageArgs {
+                first: Some(501),
+                ..PageArgs::default()
+            },
+        );
         assert!(matches!(r, Err(ApiError::LimitExceeded(m)) if m.contains("500")));
-        let r = paginate(all, |id| id, PageArgs { first: Some(-1), ..PageArgs::default() });
+        let r = paginate(
+            all,
+            |id| id,
+            PageArgs {
+                first: Some(-1),
+                ..PageArgs::default()
+            },
+        );
         assert!(matches!(r, Err(ApiError::BadUserInput(_))));
     }
 }

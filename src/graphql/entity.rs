@@ -59,7 +59,10 @@ fn direction_key(direction: Direction) -> u8 {
 impl Batch {
     /// Wraps nodes already read as one batch.
     pub fn entities(store: &Arc<Store>, nodes: Vec<Node>) -> Vec<Entity> {
-        let mut cited: Vec<Id> = nodes.iter().flat_map(|n| n.cited_sources().cloned()).collect();
+        let mut cited: Vec<Id> = nodes
+            .iter()
+            .flat_map(|n| n.cited_sources().cloned())
+            .collect();
         cited.sort();
         cited.dedup();
         let batch = Arc::new(Batch {
@@ -70,7 +73,13 @@ impl Batch {
             links: Mutex::default(),
             sources: Mutex::default(),
         });
-        nodes.into_iter().map(|node| Entity { node: Arc::new(node), batch: Arc::clone(&batch) }).collect()
+        nodes
+            .into_iter()
+            .map(|node| Entity {
+                node: Arc::new(node),
+                batch: Arc::clone(&batch),
+            })
+            .collect()
     }
 
     /// Reads nodes by ID in one call and wraps those that exist as one batch, in `ids` order.
@@ -99,21 +108,40 @@ impl Batch {
         Ok(all.get(id).cloned().unwrap_or_default())
     }
 
-    fn read_links(&self, types: &[EdgeType], direction: Direction) -> ApiResult<BTreeMap<Id, Vec<Link>>> {
-        let edges = self.store.edges_of_many(&self.ids, Some(types), direction)?;
+    fn read_links(
+        &self,
+        types: &[EdgeType],
+        direction: Direction,
+    ) -> ApiResult<BTreeMap<Id, Vec<Link>>> {
+        let edges = self
+            .store
+            .edges_of_many(&self.ids, Some(types), direction)?;
         if let Ok(mut cited) = self.edge_cited.lock() {
-            cited.extend(edges.values().flatten().flat_map(|e| e.props.sources.iter().cloned()));
+            cited.extend(
+                edges
+                    .values()
+                    .flatten()
+                    .flat_map(|e| e.props.sources.iter().cloned()),
+            );
         }
         let mut far: Vec<Id> = edges.values().flatten().map(|e| e.other.clone()).collect();
         far.sort();
         far.dedup();
-        let entities: HashMap<Id, Entity> = Batch::load(&self.store, &far)?.into_iter().map(|e| (e.id().clone(), e)).collect();
+        let entities: HashMap<Id, Entity> = Batch::load(&self.store, &far)?
+            .into_iter()
+            .map(|e| (e.id().clone(), e))
+            .collect();
         Ok(edges
             .into_iter()
             .map(|(id, edges)| {
                 let links = edges
                     .into_iter()
-                    .filter_map(|edge| entities.get(&edge.other).map(|entity| Link { entity: entity.clone(), edge }))
+                    .filter_map(|edge| {
+                        entities.get(&edge.other).map(|entity| Link {
+                            entity: entity.clone(),
+                            edge,
+                        })
+                    })
                     .collect();
                 (id, links)
             })
@@ -122,16 +150,32 @@ impl Batch {
 
     /// Linked entities of one kind only (a country's `LOCATED_IN` in-edges come from projects
     /// and zones alike).
-    pub fn linked(&self, id: &Id, types: &[EdgeType], direction: Direction, kind: Kind) -> ApiResult<Vec<Link>> {
-        Ok(self.links(id, types, direction)?.into_iter().filter(|l| l.entity.node.kind() == kind).collect())
+    pub fn linked(
+        &self,
+        id: &Id,
+        types: &[EdgeType],
+        direction: Direction,
+        kind: Kind,
+    ) -> ApiResult<Vec<Link>> {
+        Ok(self
+            .links(id, types, direction)?
+            .into_iter()
+            .filter(|l| l.entity.node.kind() == kind)
+            .collect())
     }
 
     /// Source nodes by ID, read once for every source any sibling cites (on nodes or on edges
     /// already loaded).
     pub fn sources(&self, ids: &[Id]) -> ApiResult<Vec<Arc<Node>>> {
         let mut cache = self.sources.lock().map_err(|_| ApiError::Internal)?;
-        if cache.as_ref().is_none_or(|known| ids.iter().any(|id| !known.contains_key(id))) {
-            let mut wanted: Vec<Id> = cache.as_ref().map(|known| known.keys().cloned().collect()).unwrap_or_default();
+        if cache
+            .as_ref()
+            .is_none_or(|known| ids.iter().any(|id| !known.contains_key(id)))
+        {
+            let mut wanted: Vec<Id> = cache
+                .as_ref()
+                .map(|known| known.keys().cloned().collect())
+                .unwrap_or_default();
             wanted.extend(self.cited.iter().cloned());
             if let Ok(cited) = self.edge_cited.lock() {
                 wanted.extend(cited.iter().cloned());
@@ -139,7 +183,13 @@ impl Batch {
             wanted.extend(ids.iter().cloned());
             wanted.sort();
             wanted.dedup();
-            let found = self.store.nodes(&wanted)?.into_iter().flatten().map(|n| (n.id.clone(), Arc::new(n))).collect();
+            let found = self
+                .store
+                .nodes(&wanted)?
+                .into_iter()
+                .flatten()
+                .map(|n| (n.id.clone(), Arc::new(n)))
+                .collect();
             *cache = Some(Arc::new(found));
         }
         let known = cache.as_ref().map(Arc::clone).unwrap_or_default();

@@ -191,7 +191,12 @@ impl<'s> Evaluator<'s> {
         }
         if let Some(not) = not {
             let excluded = self.eval(not)?;
-            conditions.sets.push(self.universe(F::KIND)?.into_iter().filter(|id| !excluded.contains(id)).collect());
+            conditions.sets.push(
+                self.universe(F::KIND)?
+                    .into_iter()
+                    .filter(|id| !excluded.contains(id))
+                    .collect(),
+            );
         }
         let mut sets = conditions.sets.into_iter();
         let mut candidates = match sets.next() {
@@ -223,7 +228,9 @@ impl<'s> Evaluator<'s> {
     pub fn text(&self, kind: Option<Kind>, query: &str) -> ApiResult<IdSet> {
         let tokens = text::query_tokens(query);
         if tokens.is_empty() {
-            return Err(ApiError::BadUserInput(format!("`text` has nothing to search for: `{query}`")));
+            return Err(ApiError::BadUserInput(format!(
+                "`text` has nothing to search for: `{query}`"
+            )));
         }
         let mut result: Option<IdSet> = None;
         let last = tokens.len() - 1;
@@ -258,7 +265,12 @@ impl<'s> Evaluator<'s> {
     }
 
     /// Nodes with an edge of `edge_type` in `direction` to any of `targets`.
-    fn linked_to(&self, targets: &[Id], edge_type: EdgeType, direction: Direction) -> ApiResult<IdSet> {
+    fn linked_to(
+        &self,
+        targets: &[Id],
+        edge_type: EdgeType,
+        direction: Direction,
+    ) -> ApiResult<IdSet> {
         let mut set = IdSet::new();
         for target in targets {
             set.extend(self.store.neighbour_ids(target, edge_type, direction)?);
@@ -309,7 +321,10 @@ impl<'s> Evaluator<'s> {
 pub fn parse_id(raw: &str, kind: Option<Kind>) -> ApiResult<Id> {
     let id = Id::parse(raw).map_err(|e| ApiError::BadUserInput(e.to_string()))?;
     match kind {
-        Some(k) if id.kind() != k => Err(ApiError::BadUserInput(format!("`{id}` is a {} ID where a {k} ID is expected", id.kind()))),
+        Some(k) if id.kind() != k => Err(ApiError::BadUserInput(format!(
+            "`{id}` is a {} ID where a {k} ID is expected",
+            id.kind()
+        ))),
         _ => Ok(id),
     }
 }
@@ -317,7 +332,10 @@ pub fn parse_id(raw: &str, kind: Option<Kind>) -> ApiResult<Id> {
 /// Finds a country by alpha-2 or alpha-3 code in any case, or by `country:` ID.
 pub fn resolve_country(store: &Store, code: &str) -> ApiResult<Option<Id>> {
     let code = code.trim();
-    let bare = code.strip_prefix("country:").unwrap_or(code).to_ascii_uppercase();
+    let bare = code
+        .strip_prefix("country:")
+        .unwrap_or(code)
+        .to_ascii_uppercase();
     if bare.len() == 2 && bare.bytes().all(|b| b.is_ascii_uppercase()) {
         let id = Id::new(Kind::Country, &bare);
         return Ok(store.node(&id)?.map(|n| n.id));
@@ -352,20 +370,33 @@ impl BoolFilter for ProjectFilter {
             c.sets.push(ev.text(Some(Kind::Project), text)?);
         }
         if let Some(ids) = &self.ids {
-            c.sets.push(ev.ids(Kind::Project, ids)?.into_iter().collect());
+            c.sets
+                .push(ev.ids(Kind::Project, ids)?.into_iter().collect());
         }
         if let Some(codes) = &self.host_country {
-            c.sets.push(ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?);
+            c.sets
+                .push(ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?);
         }
         if let Some(sectors) = &self.sector {
-            c.sets.push(ev.linked_to(&ev.sectors(sectors)?, EdgeType::InSector, Direction::In)?);
+            c.sets
+                .push(ev.linked_to(&ev.sectors(sectors)?, EdgeType::InSector, Direction::In)?);
         }
-        let roles: Option<Vec<model::Role>> = self.role.as_ref().map(|r| r.iter().map(|&r| r.into()).collect());
+        let roles: Option<Vec<model::Role>> = self
+            .role
+            .as_ref()
+            .map(|r| r.iter().map(|&r| r.into()).collect());
         if let Some(enterprises) = &self.enterprise {
             let mut set = IdSet::new();
             for enterprise in ev.enterprise_groups(enterprises)? {
-                for edge in ev.store.edges(&enterprise, Some(&[EdgeType::ParticipatesIn]), Direction::Out)? {
-                    if roles.as_ref().is_none_or(|r| edge.props.roles.iter().any(|x| r.contains(x))) {
+                for edge in ev.store.edges(
+                    &enterprise,
+                    Some(&[EdgeType::ParticipatesIn]),
+                    Direction::Out,
+                )? {
+                    if roles
+                        .as_ref()
+                        .is_none_or(|r| edge.props.roles.iter().any(|x| r.contains(x)))
+                    {
                         set.insert(edge.other);
                     }
                 }
@@ -373,16 +404,30 @@ impl BoolFilter for ProjectFilter {
             c.sets.push(set);
         } else if let Some(roles) = roles {
             c.predicates.push(Box::new(move |ev, node| {
-                let edges = ev.store.edges(&node.id, Some(&[EdgeType::ParticipatesIn]), Direction::In)?;
-                Ok(edges.iter().any(|e| e.props.roles.iter().any(|x| roles.contains(x))))
+                let edges =
+                    ev.store
+                        .edges(&node.id, Some(&[EdgeType::ParticipatesIn]), Direction::In)?;
+                Ok(edges
+                    .iter()
+                    .any(|e| e.props.roles.iter().any(|x| roles.contains(x))))
             }));
         }
         if let Some(list) = &self.status {
-            c.sets.push(ev.store.ids_with_status(Kind::Project, &statuses(list))?.into_iter().collect());
+            c.sets.push(
+                ev.store
+                    .ids_with_status(Kind::Project, &statuses(list))?
+                    .into_iter()
+                    .collect(),
+            );
         }
         if let Some(range) = self.start_year {
             let (lo, hi) = (range.min.unwrap_or(i32::MIN), range.max.unwrap_or(i32::MAX));
-            c.sets.push(ev.store.ids_in_years(Kind::Project, lo, hi)?.into_iter().collect());
+            c.sets.push(
+                ev.store
+                    .ids_in_years(Kind::Project, lo, hi)?
+                    .into_iter()
+                    .collect(),
+            );
         }
         if let Some(range) = self.completion_year {
             c.predicates.push(Box::new(move |_, node| {
@@ -395,10 +440,18 @@ impl BoolFilter for ProjectFilter {
             }));
         }
         if let Some(zones) = &self.zone {
-            c.sets.push(ev.linked_to(&ev.ids(Kind::Zone, zones)?, EdgeType::InZone, Direction::In)?);
+            c.sets.push(ev.linked_to(
+                &ev.ids(Kind::Zone, zones)?,
+                EdgeType::InZone,
+                Direction::In,
+            )?);
         }
         if let Some(frameworks) = &self.framework {
-            c.sets.push(ev.linked_to(&ev.ids(Kind::Framework, frameworks)?, EdgeType::AlignedWith, Direction::In)?);
+            c.sets.push(ev.linked_to(
+                &ev.ids(Kind::Framework, frameworks)?,
+                EdgeType::AlignedWith,
+                Direction::In,
+            )?);
         }
         Ok(c)
     }
@@ -417,7 +470,8 @@ impl BoolFilter for EnterpriseFilter {
             c.sets.push(ev.text(Some(Kind::Enterprise), text)?);
         }
         if let Some(ids) = &self.ids {
-            c.sets.push(ev.ids(Kind::Enterprise, ids)?.into_iter().collect());
+            c.sets
+                .push(ev.ids(Kind::Enterprise, ids)?.into_iter().collect());
         }
         if let Some(list) = &self.ownership {
             let wanted: Vec<model::Ownership> = list.iter().map(|&o| o.into()).collect();
@@ -426,13 +480,19 @@ impl BoolFilter for EnterpriseFilter {
             }));
         }
         if let Some(codes) = &self.headquarters {
-            c.sets.push(ev.linked_to(&ev.countries(codes)?, EdgeType::HeadquarteredIn, Direction::In)?);
+            c.sets.push(ev.linked_to(
+                &ev.countries(codes)?,
+                EdgeType::HeadquarteredIn,
+                Direction::In,
+            )?);
         }
         if let Some(sectors) = &self.sector {
-            c.sets.push(ev.linked_to(&ev.sectors(sectors)?, EdgeType::InSector, Direction::In)?);
+            c.sets
+                .push(ev.linked_to(&ev.sectors(sectors)?, EdgeType::InSector, Direction::In)?);
         }
         if let Some(groups) = &self.group {
-            c.sets.push(ev.enterprise_groups(groups)?.into_iter().collect());
+            c.sets
+                .push(ev.enterprise_groups(groups)?.into_iter().collect());
         }
         if let Some(codes) = &self.active_in {
             let places = ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?;
@@ -461,20 +521,36 @@ impl BoolFilter for ZoneFilter {
             c.sets.push(ev.ids(Kind::Zone, ids)?.into_iter().collect());
         }
         if let Some(codes) = &self.host_country {
-            c.sets.push(ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?);
+            c.sets
+                .push(ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?);
         }
         if let Some(list) = &self.status {
-            c.sets.push(ev.store.ids_with_status(Kind::Zone, &statuses(list))?.into_iter().collect());
+            c.sets.push(
+                ev.store
+                    .ids_with_status(Kind::Zone, &statuses(list))?
+                    .into_iter()
+                    .collect(),
+            );
         }
         if let Some(sectors) = &self.sector {
-            c.sets.push(ev.linked_to(&ev.sectors(sectors)?, EdgeType::InSector, Direction::In)?);
+            c.sets
+                .push(ev.linked_to(&ev.sectors(sectors)?, EdgeType::InSector, Direction::In)?);
         }
         if let Some(developers) = &self.developer {
-            c.sets.push(ev.linked_to(&ev.enterprise_groups(developers)?, EdgeType::Develops, Direction::Out)?);
+            c.sets.push(ev.linked_to(
+                &ev.enterprise_groups(developers)?,
+                EdgeType::Develops,
+                Direction::Out,
+            )?);
         }
         if let Some(range) = self.established {
             let (lo, hi) = (range.min.unwrap_or(i32::MIN), range.max.unwrap_or(i32::MAX));
-            c.sets.push(ev.store.ids_in_years(Kind::Zone, lo, hi)?.into_iter().collect());
+            c.sets.push(
+                ev.store
+                    .ids_in_years(Kind::Zone, lo, hi)?
+                    .into_iter()
+                    .collect(),
+            );
         }
         if let Some(wanted) = self.national_level {
             c.predicates.push(Box::new(move |_, node| {
@@ -489,7 +565,11 @@ impl BoolFilter for ZoneFilter {
 pub fn tier_of(store: &Store, sector: &Id) -> ApiResult<Option<SectorTier>> {
     let mut current = sector.clone();
     for _ in 0..16 {
-        match store.neighbour_ids(&current, EdgeType::SubsectorOf, Direction::Out)?.into_iter().next() {
+        match store
+            .neighbour_ids(&current, EdgeType::SubsectorOf, Direction::Out)?
+            .into_iter()
+            .next()
+        {
             Some(parent) => current = parent,
             None => break,
         }

@@ -65,7 +65,11 @@ impl GraphEdge {
     /// Sources for the relationship.
     async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
         let batch = &self.from.batch;
-        Ok(batch.sources(&self.edge.props.sources)?.into_iter().map(|n| Source(batch.wrap_source(n))).collect())
+        Ok(batch
+            .sources(&self.edge.props.sources)?
+            .into_iter()
+            .map(|n| Source(batch.wrap_source(n)))
+            .collect())
     }
 }
 
@@ -102,7 +106,11 @@ fn edge_key(near: &Id, e: &EdgeRef) -> (Id, model::EdgeType, Id) {
 }
 
 /// Loads the nodes of a subgraph as one batch and pairs each edge with its ends.
-fn materialise(store: &std::sync::Arc<Store>, order: Vec<Id>, edges: Vec<model::Edge>) -> ApiResult<(Vec<Entity>, Vec<GraphEdge>)> {
+fn materialise(
+    store: &std::sync::Arc<Store>,
+    order: Vec<Id>,
+    edges: Vec<model::Edge>,
+) -> ApiResult<(Vec<Entity>, Vec<GraphEdge>)> {
     let entities = Batch::load(store, &order)?;
     let by_id: HashMap<&Id, &Entity> = entities.iter().map(|e| (e.id(), e)).collect();
     let edges = edges
@@ -124,11 +132,16 @@ impl GraphQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Where to start.")] id: ID,
         #[graphql(desc = "How many edges out to go, 1 to 3.", default = 1)] depth: i32,
-        #[graphql(desc = "Follow only these relationships (all when absent).")] edge_types: Option<Vec<EdgeType>>,
+        #[graphql(desc = "Follow only these relationships (all when absent).")] edge_types: Option<
+            Vec<EdgeType>,
+        >,
         #[graphql(desc = "Which way to follow edges.", default)] direction: Direction,
     ) -> async_graphql::Result<Subgraph> {
         if !(1..=MAX_NEIGHBOR_DEPTH).contains(&depth) {
-            return Err(ApiError::LimitExceeded(format!("`depth` is {depth}; neighbors goes 1 to {MAX_NEIGHBOR_DEPTH} edges out")).into());
+            return Err(ApiError::LimitExceeded(format!(
+                "`depth` is {depth}; neighbors goes 1 to {MAX_NEIGHBOR_DEPTH} edges out"
+            ))
+            .into());
         }
         let store = store(ctx);
         let start = parse_id(&id, None)?;
@@ -144,7 +157,9 @@ impl GraphQuery {
             let mut next = Vec::new();
             for (near, list) in found {
                 for e in list {
-                    edges.entry(edge_key(&near, &e)).or_insert_with(|| e.to_edge(&near));
+                    edges
+                        .entry(edge_key(&near, &e))
+                        .or_insert_with(|| e.to_edge(&near));
                     if seen.insert(e.other.clone()) {
                         next.push(e.other);
                     }
@@ -158,9 +173,14 @@ impl GraphQuery {
             }
             frontier = next;
         }
-        let order: Vec<Id> = std::iter::once(start.clone()).chain(seen.into_iter().filter(|id| *id != start)).collect();
+        let order: Vec<Id> = std::iter::once(start.clone())
+            .chain(seen.into_iter().filter(|id| *id != start))
+            .collect();
         let (entities, edges) = materialise(store, order, edges.into_values().collect())?;
-        Ok(Subgraph { nodes: entities.into_iter().map(Into::into).collect(), edges })
+        Ok(Subgraph {
+            nodes: entities.into_iter().map(Into::into).collect(),
+            edges,
+        })
     }
 
     /// The shortest path between two nodes, following edges either way (or as `direction`
@@ -172,11 +192,16 @@ impl GraphQuery {
         #[graphql(desc = "Where the path starts.")] from: ID,
         #[graphql(desc = "Where the path ends.")] to: ID,
         #[graphql(desc = "Longest path to look for, 1 to 6 edges.", default = 4)] max_depth: i32,
-        #[graphql(desc = "Follow only these relationships (all when absent).")] edge_types: Option<Vec<EdgeType>>,
+        #[graphql(desc = "Follow only these relationships (all when absent).")] edge_types: Option<
+            Vec<EdgeType>,
+        >,
         #[graphql(desc = "Which way to follow edges.", default)] direction: Direction,
     ) -> async_graphql::Result<Option<Path>> {
         if !(1..=MAX_PATH_DEPTH).contains(&max_depth) {
-            return Err(ApiError::LimitExceeded(format!("`maxDepth` is {max_depth}; path looks 1 to {MAX_PATH_DEPTH} edges deep")).into());
+            return Err(ApiError::LimitExceeded(format!(
+                "`maxDepth` is {max_depth}; path looks 1 to {MAX_PATH_DEPTH} edges deep"
+            ))
+            .into());
         }
         let store = store(ctx);
         let (start, goal) = (parse_id(&from, None)?, parse_id(&to, None)?);
@@ -225,6 +250,10 @@ impl GraphQuery {
         path_edges.reverse();
         let length = i32::try_from(path_edges.len()).unwrap_or(i32::MAX);
         let (entities, edges) = materialise(store, ids, path_edges)?;
-        Ok(Some(Path { length, nodes: entities.into_iter().map(Into::into).collect(), edges }))
+        Ok(Some(Path {
+            length,
+            nodes: entities.into_iter().map(Into::into).collect(),
+            edges,
+        }))
     }
 }

@@ -38,7 +38,9 @@ impl Default for Limits {
 
 /// Whether an error message is one of async-graphql's own limit errors.
 pub fn is_limit_message(message: &str) -> bool {
-    message.contains("nested too deep") || message.contains("too complex") || message.contains("too many")
+    message.contains("nested too deep")
+        || message.contains("too complex")
+        || message.contains("too many")
 }
 
 /// Rejects documents with more aliased fields than allowed: aliases let one small query ask
@@ -61,7 +63,9 @@ fn count_aliases(set: &SelectionSet) -> usize {
     set.items
         .iter()
         .map(|item| match &item.node {
-            Selection::Field(f) => usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set.node),
+            Selection::Field(f) => {
+                usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set.node)
+            }
             Selection::InlineFragment(f) => count_aliases(&f.node.selection_set.node),
             Selection::FragmentSpread(_) => 0,
         })
@@ -70,13 +74,33 @@ fn count_aliases(set: &SelectionSet) -> usize {
 
 #[async_trait::async_trait]
 impl Extension for AliasLimitExtension {
-    async fn parse_query(&self, ctx: &ExtensionContext<'_>, query: &str, variables: &Variables, next: NextParseQuery<'_>) -> ServerResult<ExecutableDocument> {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        let operations: usize = document.operations.iter().map(|(_, op)| count_aliases(&op.node.selection_set.node)).sum();
-        let fragments: usize = document.fragments.values().map(|f| count_aliases(&f.node.selection_set.node)).sum();
+        let operations: usize = document
+            .operations
+            .iter()
+            .map(|(_, op)| count_aliases(&op.node.selection_set.node))
+            .sum();
+        let fragments: usize = document
+            .fragments
+            .values()
+            .map(|f| count_aliases(&f.node.selection_set.node))
+            .sum();
         let total = operations + fragments;
         if total > self.max {
-            let mut error = ServerError::new(format!("the document uses {total} aliases, over the alias limit of {}", self.max), None);
+            let mut error = ServerError::new(
+                format!(
+                    "the document uses {total} aliases, over the alias limit of {}",
+                    self.max
+                ),
+                None,
+            );
             let mut extensions = ErrorExtensionValues::default();
             extensions.set("code", Value::from("LIMIT_EXCEEDED"));
             error.extensions = Some(extensions);

@@ -32,7 +32,9 @@ pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_cost)
         .limit_recursive_depth(limits.max_depth.saturating_mul(4).max(32))
-        .extension(limits::AliasLimit { max: limits.max_aliases })
+        .extension(limits::AliasLimit {
+            max: limits.max_aliases,
+        })
         .extension(async_graphql::extensions::Tracing)
         .finish()
 }
@@ -53,10 +55,20 @@ pub fn sdl() -> String {
 pub async fn execute(schema: &AppSchema, request: Request) -> Response {
     let mut response = schema.execute(request).await;
     for error in &mut response.errors {
-        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
         if !has_code {
-            let code = if limits::is_limit_message(&error.message) { "LIMIT_EXCEEDED" } else { "BAD_USER_INPUT" };
-            error.extensions.get_or_insert_with(Default::default).set("code", Value::from(code));
+            let code = if limits::is_limit_message(&error.message) {
+                "LIMIT_EXCEEDED"
+            } else {
+                "BAD_USER_INPUT"
+            };
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", Value::from(code));
         }
     }
     response

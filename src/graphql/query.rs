@@ -8,7 +8,9 @@ use super::connection::{page_cost, paginate, PageArgs};
 use super::entity::{Batch, Entity};
 use super::enums::{NodeKind, SectorTier};
 use super::error::{ApiError, ApiResult};
-use super::filter::{parse_id, resolve_country, tier_of, EnterpriseFilter, Evaluator, ProjectFilter, ZoneFilter};
+use super::filter::{
+    parse_id, resolve_country, tier_of, EnterpriseFilter, Evaluator, ProjectFilter, ZoneFilter,
+};
 use super::graph::GraphQuery;
 use super::search::SearchQuery;
 use super::types::*;
@@ -16,7 +18,14 @@ use crate::model::{Id, Kind, NodeAttrs};
 
 /// Every query capgraph answers.
 #[derive(MergedObject, Default)]
-pub struct Query(LookupQuery, ListQuery, SearchQuery, GraphQuery, AggregateQuery, DatasetQuery);
+pub struct Query(
+    LookupQuery,
+    ListQuery,
+    SearchQuery,
+    GraphQuery,
+    AggregateQuery,
+    DatasetQuery,
+);
 
 /// Lookups of single nodes.
 #[derive(Default)]
@@ -36,17 +45,36 @@ impl LookupQuery {
 
     /// Several nodes by ID in one call, in the order asked; null for IDs that match nothing.
     #[graphql(complexity = "ids.len() * child_complexity + 1")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<NodeIface>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<NodeIface>>> {
         if ids.len() > super::connection::MAX_PAGE as usize {
-            return Err(ApiError::LimitExceeded(format!("`ids` has {} entries, over the limit of {}", ids.len(), super::connection::MAX_PAGE)).into());
+            return Err(ApiError::LimitExceeded(format!(
+                "`ids` has {} entries, over the limit of {}",
+                ids.len(),
+                super::connection::MAX_PAGE
+            ))
+            .into());
         }
-        let parsed: Vec<Id> = ids.iter().map(|raw| parse_id(raw, None)).collect::<ApiResult<_>>()?;
+        let parsed: Vec<Id> = ids
+            .iter()
+            .map(|raw| parse_id(raw, None))
+            .collect::<ApiResult<_>>()?;
         let found = Batch::load(store(ctx), &parsed)?;
-        Ok(parsed.iter().map(|id| found.iter().find(|e| e.id() == id).cloned().map(Into::into)).collect())
+        Ok(parsed
+            .iter()
+            .map(|id| found.iter().find(|e| e.id() == id).cloned().map(Into::into))
+            .collect())
     }
 
     /// A country by ISO alpha-2 or alpha-3 code in any case (`KH`, `khm`) or by ID.
-    async fn country(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Country>> {
+    async fn country(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> async_graphql::Result<Option<Country>> {
         let store = store(ctx);
         Ok(match resolve_country(store, &code)? {
             Some(id) => Batch::load(store, &[id])?.pop().map(Country),
@@ -60,7 +88,11 @@ impl LookupQuery {
     }
 
     /// An enterprise by ID.
-    async fn enterprise(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Enterprise>> {
+    async fn enterprise(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Enterprise>> {
         Ok(one(ctx, &id, Some(Kind::Enterprise))?.map(Enterprise))
     }
 
@@ -75,12 +107,20 @@ impl LookupQuery {
     }
 
     /// A framework by ID.
-    async fn framework(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Framework>> {
+    async fn framework(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Framework>> {
         Ok(one(ctx, &id, Some(Kind::Framework))?.map(Framework))
     }
 
     /// An indicator by ID.
-    async fn indicator(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Indicator>> {
+    async fn indicator(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Indicator>> {
         Ok(one(ctx, &id, Some(Kind::Indicator))?.map(Indicator))
     }
 
@@ -95,10 +135,18 @@ impl LookupQuery {
 pub struct ListQuery;
 
 /// Every node of a kind whose ID is in `keep` (all when `None`), in ID order, read at once.
-fn all_of(ctx: &Context<'_>, kind: Kind, keep: Option<&std::collections::BTreeSet<Id>>) -> ApiResult<Vec<Entity>> {
+fn all_of(
+    ctx: &Context<'_>,
+    kind: Kind,
+    keep: Option<&std::collections::BTreeSet<Id>>,
+) -> ApiResult<Vec<Entity>> {
     let store = store(ctx);
     let ids: Vec<Id> = match keep {
-        Some(keep) => keep.iter().filter(|id| id.kind() == kind).cloned().collect(),
+        Some(keep) => keep
+            .iter()
+            .filter(|id| id.kind() == kind)
+            .cloned()
+            .collect(),
         None => store.ids_of_kind(kind)?,
     };
     Batch::load(store, &ids)
@@ -111,7 +159,13 @@ fn id_ordered_page(ctx: &Context<'_>, kind: Kind, args: PageArgs<'_>) -> ApiResu
     let page = paginate(ids, |id| id, args)?;
     let wanted: Vec<Id> = page.rows.iter().map(|(_, id)| id.clone()).collect();
     let entities = Batch::load(store, &wanted)?;
-    Ok(page.map(|id| entities.iter().find(|e| *e.id() == id).cloned().expect("ids listed by the store exist")))
+    Ok(page.map(|id| {
+        entities
+            .iter()
+            .find(|e| *e.id() == id)
+            .cloned()
+            .expect("ids listed by the store exist")
+    }))
 }
 
 type Page = super::connection::Page<Entity>;
@@ -120,12 +174,28 @@ type Page = super::connection::Page<Entity>;
 impl ListQuery {
     /// Projects, filtered and ordered as asked (ID order by default).
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn projects(&self, ctx: &Context<'_>, filter: Option<ProjectFilter>, order_by: Option<Vec<ProjectOrder>>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<ProjectConnection> {
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProjectFilter>,
+        order_by: Option<Vec<ProjectOrder>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ProjectConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
         if filter.is_none() && order_by.as_ref().is_none_or(Vec::is_empty) {
-            return Ok(ProjectConnection::from_page(id_ordered_page(ctx, Kind::Project, args)?));
+            return Ok(ProjectConnection::from_page(id_ordered_page(
+                ctx,
+                Kind::Project,
+                args,
+            )?));
         }
-        let keep = filter.as_ref().map(|f| Evaluator::new(store(ctx)).projects(f)).transpose()?;
+        let keep = filter
+            .as_ref()
+            .map(|f| Evaluator::new(store(ctx)).projects(f))
+            .transpose()?;
         let mut rows = all_of(ctx, Kind::Project, keep.as_ref())?;
         sort_projects(&mut rows, order_by.as_deref().unwrap_or(&[]));
         Ok(ProjectConnection::of(rows, args)?)
@@ -133,39 +203,91 @@ impl ListQuery {
 
     /// Enterprises, filtered as asked, in ID order.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn enterprises(&self, ctx: &Context<'_>, filter: Option<EnterpriseFilter>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
+    async fn enterprises(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EnterpriseFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<EnterpriseConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
         let Some(filter) = filter else {
-            return Ok(EnterpriseConnection::from_page(id_ordered_page(ctx, Kind::Enterprise, args)?));
+            return Ok(EnterpriseConnection::from_page(id_ordered_page(
+                ctx,
+                Kind::Enterprise,
+                args,
+            )?));
         };
         let keep = Evaluator::new(store(ctx)).enterprises(&filter)?;
-        Ok(EnterpriseConnection::of(all_of(ctx, Kind::Enterprise, Some(&keep))?, args)?)
+        Ok(EnterpriseConnection::of(
+            all_of(ctx, Kind::Enterprise, Some(&keep))?,
+            args,
+        )?)
     }
 
     /// Zones, filtered as asked, in ID order.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn zones(&self, ctx: &Context<'_>, filter: Option<ZoneFilter>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<ZoneConnection> {
+    async fn zones(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ZoneFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ZoneConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
         let Some(filter) = filter else {
-            return Ok(ZoneConnection::from_page(id_ordered_page(ctx, Kind::Zone, args)?));
+            return Ok(ZoneConnection::from_page(id_ordered_page(
+                ctx,
+                Kind::Zone,
+                args,
+            )?));
         };
         let keep = Evaluator::new(store(ctx)).zones(&filter)?;
-        Ok(ZoneConnection::of(all_of(ctx, Kind::Zone, Some(&keep))?, args)?)
+        Ok(ZoneConnection::of(
+            all_of(ctx, Kind::Zone, Some(&keep))?,
+            args,
+        )?)
     }
 
     /// Countries in ID order; `aseanMember` keeps members (true) or the others (false).
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn countries(&self, ctx: &Context<'_>, asean_member: Option<bool>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<CountryConnection> {
+    async fn countries(
+        &self,
+        ctx: &Context<'_>,
+        asean_member: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<CountryConnection> {
         let mut rows = all_of(ctx, Kind::Country, None)?;
         if let Some(wanted) = asean_member {
-            rows.retain(|e| matches!(&e.node.attrs, NodeAttrs::Country(c) if c.asean_member == wanted));
+            rows.retain(
+                |e| matches!(&e.node.attrs, NodeAttrs::Country(c) if c.asean_member == wanted),
+            );
         }
-        Ok(CountryConnection::of(rows, PageArgs::new(first, after.as_ref(), last, before.as_ref()))?)
+        Ok(CountryConnection::of(
+            rows,
+            PageArgs::new(first, after.as_ref(), last, before.as_ref()),
+        )?)
     }
 
     /// Sectors in ID order; `tier` keeps the sectors of those tiers, `topLevel` only the tiers.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn sectors(&self, ctx: &Context<'_>, tier: Option<Vec<SectorTier>>, top_level: Option<bool>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<SectorConnection> {
+    async fn sectors(
+        &self,
+        ctx: &Context<'_>,
+        tier: Option<Vec<SectorTier>>,
+        top_level: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<SectorConnection> {
         let store = store(ctx);
         let mut rows = Vec::new();
         for e in all_of(ctx, Kind::Sector, None)? {
@@ -180,28 +302,64 @@ impl ListQuery {
             }
             rows.push(e);
         }
-        Ok(SectorConnection::of(rows, PageArgs::new(first, after.as_ref(), last, before.as_ref()))?)
+        Ok(SectorConnection::of(
+            rows,
+            PageArgs::new(first, after.as_ref(), last, before.as_ref()),
+        )?)
     }
 
     /// Frameworks in ID order.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn frameworks(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<FrameworkConnection> {
+    async fn frameworks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<FrameworkConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
-        Ok(FrameworkConnection::from_page(id_ordered_page(ctx, Kind::Framework, args)?))
+        Ok(FrameworkConnection::from_page(id_ordered_page(
+            ctx,
+            Kind::Framework,
+            args,
+        )?))
     }
 
     /// Indicators in ID order.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn indicators(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<IndicatorConnection> {
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<IndicatorConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
-        Ok(IndicatorConnection::from_page(id_ordered_page(ctx, Kind::Indicator, args)?))
+        Ok(IndicatorConnection::from_page(id_ordered_page(
+            ctx,
+            Kind::Indicator,
+            args,
+        )?))
     }
 
     /// Sources in ID order.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn sources(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<SourceConnection> {
+    async fn sources(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<SourceConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
-        Ok(SourceConnection::from_page(id_ordered_page(ctx, Kind::Source, args)?))
+        Ok(SourceConnection::from_page(id_ordered_page(
+            ctx,
+            Kind::Source,
+            args,
+        )?))
     }
 }
 
@@ -239,7 +397,13 @@ impl DatasetQuery {
         DatasetInfo {
             digest: meta.digest.clone(),
             origin: meta.origin.clone(),
-            nodes: Kind::ALL.iter().map(|&k| KindCount { kind: k.into(), count: i32::try_from(meta.count_of(k)).unwrap_or(i32::MAX) }).collect(),
+            nodes: Kind::ALL
+                .iter()
+                .map(|&k| KindCount {
+                    kind: k.into(),
+                    count: i32::try_from(meta.count_of(k)).unwrap_or(i32::MAX),
+                })
+                .collect(),
             edges: i32::try_from(meta.edges).unwrap_or(i32::MAX),
         }
     }

@@ -64,16 +64,25 @@ impl SearchQuery {
     async fn search(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "What to look for: words, a prefix, or characters in any script.")] text: String,
-        #[graphql(desc = "Only these kinds of node (all kinds when absent).")] kinds: Option<Vec<NodeKind>>,
+        #[graphql(desc = "What to look for: words, a prefix, or characters in any script.")]
+        text: String,
+        #[graphql(desc = "Only these kinds of node (all kinds when absent).")] kinds: Option<
+            Vec<NodeKind>,
+        >,
         #[graphql(desc = "How many hits to return, at most 100.", default = 20)] first: i32,
     ) -> async_graphql::Result<Vec<SearchHit>> {
         if !(0..=MAX_HITS).contains(&first) {
-            return Err(ApiError::LimitExceeded(format!("`first` is {first}; search returns 0 to {MAX_HITS} hits")).into());
+            return Err(ApiError::LimitExceeded(format!(
+                "`first` is {first}; search returns 0 to {MAX_HITS} hits"
+            ))
+            .into());
         }
         let tokens = text::query_tokens(&text);
         if tokens.is_empty() {
-            return Err(ApiError::BadUserInput(format!("`text` has nothing to search for: `{text}`")).into());
+            return Err(ApiError::BadUserInput(format!(
+                "`text` has nothing to search for: `{text}`"
+            ))
+            .into());
         }
         let kinds: Option<Vec<Kind>> = kinds.map(|k| k.into_iter().map(Into::into).collect());
         let store = store(ctx);
@@ -100,7 +109,10 @@ impl SearchQuery {
 
         let ids: Vec<Id> = ranked.iter().map(|(id, _)| id.clone()).collect();
         let entities = Batch::load(store, &ids)?;
-        let folded_query = text::fold(&text).split_whitespace().collect::<Vec<_>>().join(" ");
+        let folded_query = text::fold(&text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut hits: Vec<(f64, String, crate::graphql::entity::Entity)> = entities
             .into_iter()
             .zip(ranked)
@@ -109,16 +121,30 @@ impl SearchQuery {
                     .node
                     .names()
                     .map(|name| (name_match(name, &folded_query), name))
-                    .fold((0.0, entity.node.name.as_str()), |acc, (s, name)| if s > acc.0 { (s, name) } else { acc });
+                    .fold((0.0, entity.node.name.as_str()), |acc, (s, name)| {
+                        if s > acc.0 {
+                            (s, name)
+                        } else {
+                            acc
+                        }
+                    });
                 let matched = matched.to_owned();
                 ((base + bonus * 0.5).min(1.5), matched, entity)
             })
             .collect();
-        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.node.name.len().cmp(&b.2.node.name.len())).then_with(|| a.2.id().cmp(b.2.id())));
+        hits.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.2.node.name.len().cmp(&b.2.node.name.len()))
+                .then_with(|| a.2.id().cmp(b.2.id()))
+        });
         Ok(hits
             .into_iter()
             .take(usize::try_from(first).unwrap_or(0))
-            .map(|(score, matched, entity)| SearchHit { node: entity.into(), score: (score * 1000.0).round() / 1000.0, matched })
+            .map(|(score, matched, entity)| SearchHit {
+                node: entity.into(),
+                score: (score * 1000.0).round() / 1000.0,
+                matched,
+            })
             .collect())
     }
 }

@@ -24,9 +24,17 @@ pub fn store<'c>(ctx: &Context<'c>) -> &'c Arc<Store> {
 #[derive(Interface, Clone)]
 #[graphql(
     name = "Node",
-    field(name = "id", ty = "ID", desc = "The stable, globally unique ID, `kind:slug`."),
+    field(
+        name = "id",
+        ty = "ID",
+        desc = "The stable, globally unique ID, `kind:slug`."
+    ),
     field(name = "kind", ty = "NodeKind", desc = "Which kind of node this is."),
-    field(name = "name", ty = "String", desc = "The name people use in English (a source's title).")
+    field(
+        name = "name",
+        ty = "String",
+        desc = "The name people use in English (a source's title)."
+    )
 )]
 pub enum NodeIface {
     Country(Country),
@@ -94,12 +102,26 @@ pub fn sort_projects(rows: &mut [Entity], order: &[ProjectOrder]) {
         for o in order {
             let (pa, pb) = (project_attrs(a), project_attrs(b));
             let c = match o.field {
-                ProjectOrderField::Name => by_key(Some(text::fold(&a.node.name)), Some(text::fold(&b.node.name)), o.direction),
-                ProjectOrderField::StartYear => by_key(pa.and_then(|p| p.start_year), pb.and_then(|p| p.start_year), o.direction),
-                ProjectOrderField::CompletionYear => {
-                    by_key(pa.and_then(|p| p.completion_year), pb.and_then(|p| p.completion_year), o.direction)
-                }
-                ProjectOrderField::ValueUsd => by_key(pa.and_then(|p| p.value_usd()), pb.and_then(|p| p.value_usd()), o.direction),
+                ProjectOrderField::Name => by_key(
+                    Some(text::fold(&a.node.name)),
+                    Some(text::fold(&b.node.name)),
+                    o.direction,
+                ),
+                ProjectOrderField::StartYear => by_key(
+                    pa.and_then(|p| p.start_year),
+                    pb.and_then(|p| p.start_year),
+                    o.direction,
+                ),
+                ProjectOrderField::CompletionYear => by_key(
+                    pa.and_then(|p| p.completion_year),
+                    pb.and_then(|p| p.completion_year),
+                    o.direction,
+                ),
+                ProjectOrderField::ValueUsd => by_key(
+                    pa.and_then(|p| p.value_usd()),
+                    pb.and_then(|p| p.value_usd()),
+                    o.direction,
+                ),
                 ProjectOrderField::Id => by_key(Some(a.id()), Some(b.id()), o.direction),
             };
             if c != Ordering::Equal {
@@ -111,7 +133,12 @@ pub fn sort_projects(rows: &mut [Entity], order: &[ProjectOrder]) {
 }
 
 /// Narrows linked projects by a filter (evaluated once per batch of siblings) and orders them.
-pub fn filter_and_sort(ctx: &Context<'_>, mut rows: Vec<Entity>, filter: Option<&ProjectFilter>, order: Option<&[ProjectOrder]>) -> ApiResult<Vec<Entity>> {
+pub fn filter_and_sort(
+    ctx: &Context<'_>,
+    mut rows: Vec<Entity>,
+    filter: Option<&ProjectFilter>,
+    order: Option<&[ProjectOrder]>,
+) -> ApiResult<Vec<Entity>> {
     if let Some(filter) = filter {
         let keep = Evaluator::new(store(ctx)).projects(filter)?;
         rows.retain(|e| keep.contains(e.id()));
@@ -205,24 +232,52 @@ struct Participation {
 
 impl Participation {
     fn roles(&self) -> Vec<Role> {
-        self.link.edge.props.roles.iter().map(|&r| r.into()).collect()
+        self.link
+            .edge
+            .props
+            .roles
+            .iter()
+            .map(|&r| r.into())
+            .collect()
     }
 
     fn sources(&self) -> ApiResult<Vec<Source>> {
-        Ok(self.near.sources(&self.link.edge.props.sources)?.into_iter().map(|n| Source(self.near.wrap_source(n))).collect())
+        Ok(self
+            .near
+            .sources(&self.link.edge.props.sources)?
+            .into_iter()
+            .map(|n| Source(self.near.wrap_source(n)))
+            .collect())
     }
 }
 
-fn participations(near: &Entity, links: Vec<Link>, roles: Option<&[Role]>, args: PageArgs<'_>) -> ApiResult<(Vec<Participation>, PageInfo, i32)> {
+fn participations(
+    near: &Entity,
+    links: Vec<Link>,
+    roles: Option<&[Role]>,
+    args: PageArgs<'_>,
+) -> ApiResult<(Vec<Participation>, PageInfo, i32)> {
     let wanted: Option<Vec<model::Role>> = roles.map(|r| r.iter().map(|&r| r.into()).collect());
     let mut rows: Vec<Link> = links
         .into_iter()
-        .filter(|l| wanted.as_ref().is_none_or(|w| l.edge.props.roles.iter().any(|r| w.contains(r))))
+        .filter(|l| {
+            wanted
+                .as_ref()
+                .is_none_or(|w| l.edge.props.roles.iter().any(|r| w.contains(r)))
+        })
         .collect();
     rows.sort_by(|a, b| a.entity.id().cmp(b.entity.id()));
     let page = paginate(rows, |l| l.entity.id(), args)?;
     let total = i32::try_from(page.total).unwrap_or(i32::MAX);
-    let rows = page.rows.into_iter().map(|(cursor, link)| Participation { link, cursor, near: Arc::clone(&near.batch) }).collect();
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|(cursor, link)| Participation {
+            link,
+            cursor,
+            near: Arc::clone(&near.batch),
+        })
+        .collect();
     Ok((rows, page.info, total))
 }
 
@@ -339,7 +394,12 @@ pub struct Money {
 impl Money {
     /// Where the figure comes from.
     async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
-        Ok(self.batch.sources(&self.source_ids)?.into_iter().map(|n| Source(self.batch.wrap_source(n))).collect())
+        Ok(self
+            .batch
+            .sources(&self.source_ids)?
+            .into_iter()
+            .map(|n| Source(self.batch.wrap_source(n)))
+            .collect())
     }
 }
 
@@ -365,7 +425,12 @@ pub struct Quantity {
 impl Quantity {
     /// Where the figure comes from.
     async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
-        Ok(self.batch.sources(&self.source_ids)?.into_iter().map(|n| Source(self.batch.wrap_source(n))).collect())
+        Ok(self
+            .batch
+            .sources(&self.source_ids)?
+            .into_iter()
+            .map(|n| Source(self.batch.wrap_source(n)))
+            .collect())
     }
 }
 
@@ -405,7 +470,11 @@ pub struct Location {
 }
 
 fn location(l: &model::Location) -> Location {
-    Location { lat: l.lat, lon: l.lon, precision: l.precision.into() }
+    Location {
+        lat: l.lat,
+        lon: l.lon,
+        precision: l.precision.into(),
+    }
 }
 
 fn wrap<T>(links: Vec<Link>, f: impl Fn(Entity) -> T) -> Vec<T> {

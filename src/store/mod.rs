@@ -555,7 +555,8 @@ fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     loop {
         match sled::Config::new().path(path).open() {
             Err(sled::Error::Io(e))
-                if e.to_string().contains("could not acquire lock") && Instant::now() < deadline =>
+                if e.to_string().contains("could not acquire lock")
+                    && Instant::now() < deadline =>
             {
                 std::thread::sleep(Duration::from_millis(10));
             }
@@ -669,8 +670,14 @@ mod tests {
         assert!(matches!(error, StoreError::VersionMismatch { found, .. } if found == newer));
         let message = error.to_string();
         assert!(message.contains("newer"), "{message}");
-        assert!(message.contains(&format!("store format {newer}")), "{message}");
-        assert!(message.contains(&format!("reads format {FORMAT_VERSION}")), "{message}");
+        assert!(
+            message.contains(&format!("store format {newer}")),
+            "{message}"
+        );
+        assert!(
+            message.contains(&format!("reads format {FORMAT_VERSION}")),
+            "{message}"
+        );
     }
 
     #[test]
@@ -679,7 +686,10 @@ mod tests {
         let (_root, data) = store_of_format(FORMAT_VERSION - 1);
 
         // Act
-        let error = data.open_current().err().expect("an older store is refused");
+        let error = data
+            .open_current()
+            .err()
+            .expect("an older store is refused");
 
         // Assert
         let message = error.to_string();

@@ -1,0 +1,422 @@
+//! `/graphql`: GraphQL over HTTP as the GraphQL-over-HTTP spec asks — POST and GET, both media
+//! types with their status codes, body and time limits, and conditional GET with ETags.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use async_graphql::{Request, Response, ServerError, Value, Variables};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/graphql")
+            .route(web::post().to(post))
+            .route(web::get().to(get))
+            .route(web::route().to(method_not_allowed)),
+    );
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The two response media types the spec defines.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum MediaType {
+    /// `application/graphql-response+json`: status codes say what kind of failure it was.
+    GraphqlResponse,
+    /// `application/json`: the legacy type; well-formed requests always get 200.
+    Json,
+}
+
+impl MediaType {
+    fn name(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => GRAPHQL_RESPONSE,
+            MediaType::Json => JSON,
+        }
+    }
+}
+
+/// Picks the response type from `Accept`; `None` when the client accepts neither.
+fn negotiate(req: &HttpRequest) -> Option<MediaType> {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Some(MediaType::Json);
+    };
+    let mut best: Option<(f32, MediaType)> = None;
+    for part in accept.split(',') {
+        let mut pieces = part.split(';');
+        let media = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = pieces
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let candidate = match media.as_str() {
+            GRAPHQL_RESPONSE => Some(MediaType::GraphqlResponse),
+            JSON | "*/*" | "application/*" => Some(MediaType::Json),
+            _ => None,
+        };
+        if let Some(candidate) = candidate {
+            if q > 0.0
+                && best.is_none_or(|(bq, bm)| {
+                    q > bq
+                        || (q == bq
+                            && bm == MediaType::Json
+                            && candidate == MediaType::GraphqlResponse)
+                })
+            {
+                best = Some((q, candidate));
+            }
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+/// A GraphQL error body for a request that never reached execution.
+fn request_error(
+    status: StatusCode,
+    media: MediaType,
+    code: &str,
+    message: impl Into<String>,
+) -> HttpResponse {
+    let mut error = ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", Value::from(code));
+    error.extensions = Some(ext);
+    let body = serde_json::json!({ "errors": [error] });
+    HttpResponse::build(status)
+        .content_type(media.name())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+fn not_acceptable() -> HttpResponse {
+    request_error(
+        StatusCode::NOT_ACCEPTABLE,
+        MediaType::Json,
+        "BAD_USER_INPUT",
+        format!("this endpoint answers in {GRAPHQL_RESPONSE} or {JSON}; the Accept header allows neither"),
+    )
+}
+
+async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    let media = negotiate(&req).unwrap_or(MediaType::Json);
+    let mut response = request_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        media,
+        "BAD_USER_INPUT",
+        format!(
+            "{} is not supported on /graphql; use GET or POST",
+            req.method()
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    response
+}
+
+/// The body of a POST, as the spec defines it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Body {
+    query: Option<serde_json::Value>,
+    #[serde(default)]
+    variables: Option<serde_json::Value>,
+    #[serde(default)]
+    operation_name: Option<serde_json::Value>,
+}
+
+/// Turns the request parameters into an async-graphql request, or says what is malformed.
+fn build_request(
+    query: Option<serde_json::Value>,
+    variables: Option<serde_json::Value>,
+    operation_name: Option<serde_json::Value>,
+) -> Result<Request, String> {
+    let query = match query {
+        Some(serde_json::Value::String(q)) => q,
+        Some(_) => return Err("`query` must be a string".into()),
+        None => return Err("the request has no `query`".into()),
+    };
+    let mut request = Request::new(query);
+    match operation_name {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::String(name)) => request = request.operation_name(name),
+        Some(_) => return Err("`operationName` must be a string or null".into()),
+    }
+    match variables {
+        None | Some(serde_json::Value::Null) => {}
+        Some(v @ serde_json::Value::Object(_)) => {
+            request = request.variables(Variables::from_json(v))
+        }
+        Some(_) => return Err("`variables` must be an object or null".into()),
+    }
+    Ok(request)
+}
+
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, HttpResponse> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            request_error(
+                StatusCode::BAD_REQUEST,
+                MediaType::Json,
+                "BAD_USER_INPUT",
+                format!("could not read the request body: {e}"),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                MediaType::Json,
+                "LIMIT_EXCEEDED",
+                format!("the request body is over the body size limit of {limit} bytes"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return not_acceptable();
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence != JSON {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "BAD_USER_INPUT",
+            format!("POST bodies must be {JSON}, not `{content_type}`"),
+        );
+    }
+    let body = match read_body(payload, state.limits.max_body_bytes).await {
+        Ok(body) => body,
+        Err(mut response) => {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(media.name()));
+            return response;
+        }
+    };
+    let body: Body = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(e) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_USER_INPUT",
+                format!("the body is not a GraphQL request in JSON: {e}"),
+            )
+        }
+    };
+    let request = match build_request(body.query, body.variables, body.operation_name) {
+        Ok(request) => request,
+        Err(message) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "BAD_USER_INPUT", message)
+        }
+    };
+    let response = run(&state, request).await;
+    respond(media, response, None, "no-store")
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetParams {
+    query: Option<String>,
+    variables: Option<String>,
+    operation_name: Option<String>,
+}
+
+async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return not_acceptable();
+    };
+    let params: GetParams = match web::Query::<GetParams>::from_query(req.query_string()) {
+        Ok(q) => q.into_inner(),
+        Err(e) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_USER_INPUT",
+                format!("bad query string: {e}"),
+            )
+        }
+    };
+    let variables = match params
+        .variables
+        .as_deref()
+        .map(serde_json::from_str::<serde_json::Value>)
+    {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(e)) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_USER_INPUT",
+                format!("`variables` is not JSON: {e}"),
+            )
+        }
+    };
+    let request = match build_request(
+        params.query.clone().map(serde_json::Value::String),
+        variables,
+        params.operation_name.clone().map(serde_json::Value::String),
+    ) {
+        Ok(request) => request,
+        Err(message) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "BAD_USER_INPUT", message)
+        }
+    };
+    // GET must not change anything; the schema has no mutations, so any mutation is refused
+    // here, before execution, as the spec asks.
+    if is_mutation(
+        params.query.as_deref().unwrap_or(""),
+        params.operation_name.as_deref(),
+    ) {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "BAD_USER_INPUT",
+            "mutations are not allowed over GET; use POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    let etag = etag(&state.store.meta().digest, media, &params);
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, CACHEABLE))
+            .insert_header((header::VARY, "Accept"))
+            .finish();
+    }
+    let response = run(&state, request).await;
+    respond(media, response, Some(etag), CACHEABLE)
+}
+
+/// Answers to GET queries change only with the dataset, which the ETag names; clients and
+/// caches may reuse them for a while and then revalidate cheaply.
+const CACHEABLE: &str = "public, max-age=300, must-revalidate";
+
+fn is_mutation(query: &str, operation: Option<&str>) -> bool {
+    use async_graphql::parser::types::OperationType;
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    doc.operations.iter().any(|(name, op)| {
+        let selected = match operation {
+            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+            None => true,
+        };
+        selected && op.node.ty != OperationType::Query
+    })
+}
+
+/// A strong validator: the same dataset, request and media type give the same bytes.
+fn etag(digest: &str, media: MediaType, params: &GetParams) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        digest,
+        media.name(),
+        params.query.as_deref().unwrap_or(""),
+        params.variables.as_deref().unwrap_or(""),
+        params.operation_name.as_deref().unwrap_or(""),
+    ] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    format!("\"{}\"", &hex::encode(hasher.finalize())[..32])
+}
+
+/// Executes off the async workers, within the time limit, turning panics into INTERNAL errors.
+async fn run(state: &AppState, request: Request) -> Response {
+    let schema = state.schema.clone();
+    let timeout = state.limits.request_timeout;
+    let handle = tokio::runtime::Handle::current();
+    let task = actix_web::rt::task::spawn_blocking(move || {
+        handle.block_on(crate::graphql::execute(&schema, request))
+    });
+    match tokio::time::timeout(timeout, task).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(join_error)) => {
+            tracing::error!(error = %join_error, "a GraphQL request panicked");
+            error_response("INTERNAL", "internal error".into())
+        }
+        Err(_) => error_response(
+            "LIMIT_EXCEEDED",
+            format!(
+                "the request took longer than the time limit of {} ms",
+                timeout.as_millis()
+            ),
+        ),
+    }
+}
+
+fn error_response(code: &str, message: String) -> Response {
+    let mut error = ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", Value::from(code));
+    error.extensions = Some(ext);
+    Response::from_errors(vec![error])
+}
+
+fn respond(
+    media: MediaType,
+    response: Response,
+    etag: Option<String>,
+    cache: &str,
+) -> HttpResponse {
+    // A response without data failed before or instead of execution (parse, validation, a
+    // limit): the spec's 4xx for the new media type; legacy JSON clients always get 200.
+    let request_failed = response.data == Value::Null && !response.errors.is_empty();
+    let internal = response.errors.iter().any(|e| {
+        e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&Value::from("INTERNAL"))
+    });
+    let status = match (media, request_failed) {
+        (_, true) if internal => StatusCode::INTERNAL_SERVER_ERROR,
+        (MediaType::GraphqlResponse, true) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
+    };
+    let mut builder = HttpResponse::build(status);
+    builder
+        .content_type(media.name())
+        .insert_header((header::VARY, "Accept"));
+    match etag {
+        Some(etag) if response.errors.is_empty() => {
+            builder
+                .insert_header((header::ETAG, etag))
+                .insert_header((header::CACHE_CONTROL, cache));
+        }
+        _ => {
+            builder.insert_header((header::CACHE_CONTROL, "no-store"));
+        }
+    }
+    builder.json(response)
+}

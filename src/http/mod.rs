@@ -1,0 +1,19 @@
+//! HTTP routes: each module mounts its own with `configure`; none reads the store except through
+//! the schema, the store API or the exports.
+
+pub mod graphiql;
+pub mod graphql;
+pub mod health;
+
+use std::sync::Arc;
+
+use crate::graphql::{AppSchema, Limits};
+use crate::store::Store;
+
+/// What every handler may use, shared by all workers.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub store: Arc<Store>,
+    pub limits: Limits,
+}
