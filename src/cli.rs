@@ -52,6 +52,11 @@ pub enum Command {
         after_help = "Examples:\n  capgraph schema > schema.graphql\n  capgraph schema --json-schema projects"
     )]
     Schema(SchemaArgs),
+    /// Run a GraphQL query against the local store, without a server; exits 2 if the answer has errors.
+    #[command(
+        after_help = "Examples:\n  capgraph query '{ project(id: \"project:suramadu-bridge\") { name hostCountries { name } } }'\n  capgraph query -f query.graphql --vars '{\"code\": \"KH\"}' --operation CountryProjects\n  echo '{ dataset { digest } }' | capgraph query"
+    )]
+    Query(QueryArgs),
     /// Write the store out as NDJSON, JSON, CSV, GraphML, GeoJSON or seed files.
     #[command(
         after_help = "Examples:\n  capgraph export --format ndjson > capgraph.ndjson\n  capgraph export --format csv --kinds projects,zones --out /tmp/tables\n  capgraph export --format graphml --out capgraph.graphml\n  capgraph export --format seed --out /tmp/seed-copy"
@@ -77,6 +82,23 @@ pub struct SeedArgs {
     /// Only validate; write nothing.
     #[arg(long)]
     pub check: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The GraphQL document; read from --file or stdin when absent.
+    pub query: Option<String>,
+    /// Read the document from this file.
+    #[arg(short = 'f', long = "file", conflicts_with = "query")]
+    pub file: Option<PathBuf>,
+    /// Variables as a JSON object.
+    #[arg(long, env = "CAPGRAPH_QUERY_VARS")]
+    pub vars: Option<String>,
+    /// Which operation to run when the document has several.
+    #[arg(long, env = "CAPGRAPH_QUERY_OPERATION")]
+    pub operation: Option<String>,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -177,6 +199,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Generate(args) => generate_command(args),
         Command::Schema(args) => schema_command(args),
         Command::Export(args) => export_command(args),
+        Command::Query(args) => query_command(args),
     }
 }
 
@@ -379,6 +402,47 @@ fn write_single(
         ExportFormat::Seed | ExportFormat::Csv => {
             unreachable!("directory formats are written elsewhere")
         }
+    }
+}
+
+fn query_command(args: QueryArgs) -> anyhow::Result<()> {
+    let document = read_document(args.query, args.file.as_deref())?;
+    let mut request = async_graphql::Request::new(document);
+    if let Some(vars) = &args.vars {
+        let value: serde_json::Value =
+            serde_json::from_str(vars).map_err(|e| BadInput(format!("--vars is not JSON: {e}")))?;
+        if !value.is_object() {
+            return Err(BadInput(
+                "--vars must be a JSON object, e.g. '{\"id\": \"country:KH\"}'".into(),
+            )
+            .into());
+        }
+        request = request.variables(async_graphql::Variables::from_json(value));
+    }
+    if let Some(operation) = args.operation {
+        request = request.operation_name(operation);
+    }
+    let data = DataDir::new(&args.data.data);
+    let store = crate::startup::open_or_seed(&data).with_context(|| {
+        format!(
+            "opening the store in {} (a running server holds it; query it over HTTP instead)",
+            args.data.data.display()
+        )
+    })?;
+    let schema = crate::graphql::build_schema(
+        std::sync::Arc::new(store),
+        &crate::graphql::Limits::default(),
+    );
+    let response = actix_web::rt::System::new().block_on(crate::graphql::execute(&schema, request));
+    println!("{}", serde_json::to_string_pretty(&response)?);
+    if response.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BadInput(format!(
+            "the response has {} error(s)",
+            response.errors.len()
+        ))
+        .into())
     }
 }
 

@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle, Service};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName};
 use actix_web::{web, App, HttpMessage, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Settings;
 use crate::graphql::build_schema;
+use crate::http::observe::CapgraphRootSpan;
 use crate::http::{self, AppState};
 use crate::seed::{self, SeedFiles};
 use crate::store::{dataset_digest, DataDir, Store, StoreError};
@@ -85,6 +86,7 @@ impl Application {
             schema: build_schema(Arc::clone(&store), &settings.limits),
             store: Arc::clone(&store),
             limits: settings.limits.clone(),
+            metrics: Arc::new(http::observe::Metrics::new(store.meta())),
         };
         let listener = TcpListener::bind(settings.addr).map_err(|source| StartupError::Bind {
             addr: settings.addr,
@@ -98,30 +100,20 @@ impl Application {
             })?
             .port();
         let origins = settings.cors_origins.clone();
-        let request_id_header = HeaderName::from_static("x-request-id");
         let mut server = HttpServer::new(move || {
             let cors = cors(&origins);
-            let request_id_header = request_id_header.clone();
             App::new()
                 .app_data(web::Data::new(state.clone()))
                 .configure(http::graphql::configure)
                 .configure(http::graphiql::configure)
                 .configure(http::health::configure)
+                .configure(http::observe::configure)
                 .wrap(cors)
-                // Runs inside TracingLogger, which has put the request's ID in its extensions.
-                .wrap_fn(move |req, srv| {
+                .wrap_fn(|req, srv| {
                     let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
-                    let fut = srv.call(req);
-                    let name = request_id_header.clone();
-                    async move {
-                        let mut res = fut.await?;
-                        if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                            res.headers_mut().insert(name, value);
-                        }
-                        Ok(res)
-                    }
+                    http::observe::observe(id, srv.call(req))
                 })
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<CapgraphRootSpan>::new())
         })
         .disable_signals()
         .shutdown_timeout(10);

@@ -146,3 +146,17 @@ fn xml_safe(text: &str) -> Cow<'_, str> {
         Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_safe_drops_only_what_xml_cannot_hold() {
+        assert!(matches!(xml_safe("Tab\tand <tags> & ü"), Cow::Borrowed(_)));
+        assert_eq!(
+            xml_safe("bell\u{7} and nul\u{0} gone\u{FFFF}"),
+            "bell and nul gone"
+        );
+    }
+}

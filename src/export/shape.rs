@@ -118,3 +118,23 @@ pub(crate) fn name_of(value: impl Serialize) -> String {
         Err(_) => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tagged(value: Value) -> String {
+        let mut out = Vec::new();
+        write_tagged(&mut out, "node", &value).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn write_tagged_puts_the_type_first() {
+        assert_eq!(
+            tagged(json!({"b": 1, "a": [2]})),
+            r#"{"type":"node","a":[2],"b":1}"#
+        );
+        assert_eq!(tagged(json!({})), r#"{"type":"node"}"#);
+    }
+}

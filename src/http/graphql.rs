@@ -3,12 +3,13 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use async_graphql::{Request, Response, ServerError, Value, Variables};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::observe::Operation;
 use super::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -234,7 +235,7 @@ async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
             return request_error(StatusCode::BAD_REQUEST, media, "BAD_USER_INPUT", message)
         }
     };
-    let response = run(&state, request).await;
+    let response = run(&req, &state, request).await;
     respond(media, response, None, "no-store")
 }
 
@@ -317,7 +318,7 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .insert_header((header::VARY, "Accept"))
             .finish();
     }
-    let response = run(&state, request).await;
+    let response = run(&req, &state, request).await;
     respond(media, response, Some(etag), CACHEABLE)
 }
 
@@ -355,8 +356,22 @@ fn etag(digest: &str, media: MediaType, params: &GetParams) -> String {
     format!("\"{}\"", &hex::encode(hasher.finalize())[..32])
 }
 
-/// Executes off the async workers, within the time limit, turning panics into INTERNAL errors.
-async fn run(state: &AppState, request: Request) -> Response {
+/// Executes off the async workers, within the time limit, turning panics into INTERNAL errors;
+/// notes the operation name on the request's span and counts errors by code.
+async fn run(req: &HttpRequest, state: &AppState, request: Request) -> Response {
+    let operation = request.operation_name.clone().unwrap_or_else(|| "anonymous".to_owned());
+    tracing::Span::current().record("graphql.operation", operation.as_str());
+    req.extensions_mut().insert(Operation(operation));
+    let response = execute_within_limits(state, request).await;
+    let codes = response.errors.iter().filter_map(|e| e.extensions.as_ref().and_then(|x| x.get("code")));
+    state.metrics.graphql_errors(codes.filter_map(|c| match c {
+        Value::String(s) => Some(s.as_str()),
+        _ => None,
+    }));
+    response
+}
+
+async fn execute_within_limits(state: &AppState, request: Request) -> Response {
     let schema = state.schema.clone();
     let timeout = state.limits.request_timeout;
     let handle = tokio::runtime::Handle::current();

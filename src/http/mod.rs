@@ -4,6 +4,7 @@
 pub mod graphiql;
 pub mod graphql;
 pub mod health;
+pub mod observe;
 
 use std::sync::Arc;
 
@@ -16,4 +17,5 @@ pub struct AppState {
     pub schema: AppSchema,
     pub store: Arc<Store>,
     pub limits: Limits,
+    pub metrics: Arc<observe::Metrics>,
 }

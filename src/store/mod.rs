@@ -225,7 +225,7 @@ impl Store {
                 _ => {}
             }
             written += 1;
-            if written % 1024 == 0 {
+            if written.is_multiple_of(1024) {
                 progress(written);
             }
         }
@@ -235,7 +235,7 @@ impl Store {
             out.insert(key.as_slice(), value.as_slice());
             inn.insert(keys::adjacency(&edge.to, edge.edge_type, &edge.from), &[]);
             written += 1;
-            if written % 1024 == 0 {
+            if written.is_multiple_of(1024) {
                 progress(written);
             }
         }
