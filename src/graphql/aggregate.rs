@@ -44,8 +44,10 @@ impl AggregateQuery {
     async fn project_aggregates(
         &self,
         ctx: &Context<'_>,
-        group_by: AggregateDimension,
-        filter: Option<ProjectFilter>,
+        #[graphql(desc = "What to group the projects by.")] group_by: AggregateDimension,
+        #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<
+            ProjectFilter,
+        >,
     ) -> async_graphql::Result<Vec<AggregateBucket>> {
         let store = store(ctx);
         let ids: Vec<Id> = match &filter {

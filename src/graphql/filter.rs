@@ -329,13 +329,19 @@ pub fn parse_id(raw: &str, kind: Option<Kind>) -> ApiResult<Id> {
     }
 }
 
-/// Finds a country by alpha-2 or alpha-3 code in any case, or by `country:` ID.
+/// Finds a country by alpha-2 or alpha-3 code in any case, or by `country:` ID. A well-formed
+/// code that names no country is `None`; anything else is the client's mistake.
 pub fn resolve_country(store: &Store, code: &str) -> ApiResult<Option<Id>> {
     let code = code.trim();
     let bare = code
         .strip_prefix("country:")
         .unwrap_or(code)
         .to_ascii_uppercase();
+    if !matches!(bare.len(), 2 | 3) || !bare.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ApiError::BadUserInput(format!(
+            "`{code}` is not a country code: use ISO alpha-2 or alpha-3 (KH, KHM) or a `country:` ID"
+        )));
+    }
     if bare.len() == 2 && bare.bytes().all(|b| b.is_ascii_uppercase()) {
         let id = Id::new(Kind::Country, &bare);
         return Ok(store.node(&id)?.map(|n| n.id));

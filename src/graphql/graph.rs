@@ -27,6 +27,7 @@ pub struct GraphEdge {
     to: Entity,
 }
 
+/// An edge as graph answers show it, with both ends.
 #[Object]
 impl GraphEdge {
     /// ID of the node the edge leaves.

@@ -39,10 +39,14 @@ pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
         .finish()
 }
 
+/// The schema without a store: enough for the SDL and introspection, not for data.
+pub fn bare_schema() -> AppSchema {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish()
+}
+
 /// The schema in SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish();
-    let mut sdl = schema.sdl();
+    let mut sdl = bare_schema().sdl();
     if !sdl.ends_with('\n') {
         sdl.push('\n');
     }

@@ -39,7 +39,11 @@ fn one(ctx: &Context<'_>, raw: &str, kind: Option<Kind>) -> ApiResult<Option<Ent
 #[Object]
 impl LookupQuery {
     /// Any node by its ID (`project:suramadu-bridge`, `country:KH`, ...); null when none has it.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<NodeIface>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+    ) -> async_graphql::Result<Option<NodeIface>> {
         Ok(one(ctx, &id, None)?.map(Into::into))
     }
 
@@ -48,7 +52,7 @@ impl LookupQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "The IDs to look up, at most 500.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<NodeIface>>> {
         if ids.len() > super::connection::MAX_PAGE as usize {
             return Err(ApiError::LimitExceeded(format!(
@@ -73,6 +77,9 @@ impl LookupQuery {
     async fn country(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "An ISO 3166-1 alpha-2 or alpha-3 code in any case (`KH`, `khm`), or a `country:` ID."
+        )]
         code: String,
     ) -> async_graphql::Result<Option<Country>> {
         let store = store(ctx);
@@ -83,7 +90,11 @@ impl LookupQuery {
     }
 
     /// A project by ID.
-    async fn project(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Project>> {
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+    ) -> async_graphql::Result<Option<Project>> {
         Ok(one(ctx, &id, Some(Kind::Project))?.map(Project))
     }
 
@@ -91,18 +102,26 @@ impl LookupQuery {
     async fn enterprise(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
     ) -> async_graphql::Result<Option<Enterprise>> {
         Ok(one(ctx, &id, Some(Kind::Enterprise))?.map(Enterprise))
     }
 
     /// A sector by ID.
-    async fn sector(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Sector>> {
+    async fn sector(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+    ) -> async_graphql::Result<Option<Sector>> {
         Ok(one(ctx, &id, Some(Kind::Sector))?.map(Sector))
     }
 
     /// A zone by ID.
-    async fn zone(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Zone>> {
+    async fn zone(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+    ) -> async_graphql::Result<Option<Zone>> {
         Ok(one(ctx, &id, Some(Kind::Zone))?.map(Zone))
     }
 
@@ -110,7 +129,7 @@ impl LookupQuery {
     async fn framework(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
     ) -> async_graphql::Result<Option<Framework>> {
         Ok(one(ctx, &id, Some(Kind::Framework))?.map(Framework))
     }
@@ -119,13 +138,17 @@ impl LookupQuery {
     async fn indicator(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
     ) -> async_graphql::Result<Option<Indicator>> {
         Ok(one(ctx, &id, Some(Kind::Indicator))?.map(Indicator))
     }
 
     /// A source by ID.
-    async fn source(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Source>> {
+    async fn source(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+    ) -> async_graphql::Result<Option<Source>> {
         Ok(one(ctx, &id, Some(Kind::Source))?.map(Source))
     }
 }
@@ -177,11 +200,27 @@ impl ListQuery {
     async fn projects(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ProjectFilter>,
+        #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<
+            ProjectFilter,
+        >,
+        #[graphql(
+            desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent."
+        )]
         order_by: Option<Vec<ProjectOrder>>,
+        #[graphql(
+            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<ProjectConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
@@ -206,10 +245,23 @@ impl ListQuery {
     async fn enterprises(
         &self,
         ctx: &Context<'_>,
-        filter: Option<EnterpriseFilter>,
+        #[graphql(desc = "Keep only the enterprises this filter matches.")] filter: Option<
+            EnterpriseFilter,
+        >,
+        #[graphql(
+            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<EnterpriseConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
@@ -232,10 +284,21 @@ impl ListQuery {
     async fn zones(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ZoneFilter>,
+        #[graphql(desc = "Keep only the zones this filter matches.")] filter: Option<ZoneFilter>,
+        #[graphql(
+            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<ZoneConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
@@ -258,10 +321,22 @@ impl ListQuery {
     async fn countries(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "True for ASEAN members only, false for the others.")]
         asean_member: Option<bool>,
+        #[graphql(
+            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<CountryConnection> {
         let mut rows = all_of(ctx, Kind::Country, None)?;
@@ -281,11 +356,23 @@ impl ListQuery {
     async fn sectors(
         &self,
         ctx: &Context<'_>,
-        tier: Option<Vec<SectorTier>>,
+        #[graphql(desc = "Keep the sectors of these tiers.")] tier: Option<Vec<SectorTier>>,
+        #[graphql(desc = "True for the three tiers only, false for the sectors beneath them.")]
         top_level: Option<bool>,
+        #[graphql(
+            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<SectorConnection> {
         let store = store(ctx);
@@ -313,9 +400,20 @@ impl ListQuery {
     async fn frameworks(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<FrameworkConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
@@ -331,9 +429,20 @@ impl ListQuery {
     async fn indicators(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<IndicatorConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
@@ -349,9 +458,20 @@ impl ListQuery {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<SourceConnection> {
         let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
