@@ -163,6 +163,29 @@ pub struct ExportArgs {
     pub data: DataArgs,
 }
 
+/// `CAPGRAPH_*` variables in `vars` that no flag reads: most likely typos, which would
+/// otherwise be silently ignored.
+pub fn unknown_env_vars(vars: impl Iterator<Item = String>) -> Vec<String> {
+    use clap::CommandFactory;
+    fn collect(command: &clap::Command, known: &mut std::collections::BTreeSet<String>) {
+        for arg in command.get_arguments() {
+            if let Some(env) = arg.get_env() {
+                known.insert(env.to_string_lossy().into_owned());
+            }
+        }
+        for sub in command.get_subcommands() {
+            collect(sub, known);
+        }
+    }
+    let mut known = std::collections::BTreeSet::new();
+    collect(&Cli::command(), &mut known);
+    let mut unknown: Vec<String> = vars
+        .filter(|v| v.starts_with("CAPGRAPH_") && !known.contains(v))
+        .collect();
+    unknown.sort();
+    unknown
+}
+
 /// An error that is the user's input, not a failure: exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

@@ -8,6 +8,9 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = capgraph::cli::Cli::parse();
     capgraph::telemetry::init(cli.log_format, cli.command.default_log_level());
+    for name in capgraph::cli::unknown_env_vars(std::env::vars().map(|(name, _)| name)) {
+        tracing::warn!("{name} is set but no capgraph setting reads it; is it misspelt?");
+    }
     match capgraph::cli::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -128,7 +128,7 @@ impl<'a> Progress<'a> {
 
     fn tick(&mut self) {
         self.written += 1;
-        if self.written % 1024 == 0 {
+        if self.written.is_multiple_of(1024) {
             (self.callback)(self.written);
         }
     }
@@ -214,7 +214,7 @@ pub fn seed_dir(store: &Store, dir: &Path, progress: &dyn Fn(u64)) -> Result<(),
         });
         let records = records.inspect(|_: &Record| {
             written += 1;
-            if written % 1024 == 0 {
+            if written.is_multiple_of(1024) {
                 progress(written);
             }
         });

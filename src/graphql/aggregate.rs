@@ -30,6 +30,9 @@ pub struct AggregateBucket {
 #[derive(Default)]
 pub struct AggregateQuery;
 
+/// The group keys of one project under the chosen dimension.
+type GroupKeys = Box<dyn Fn(&Entity) -> Vec<String>>;
+
 #[derive(Default)]
 struct Tally {
     count: i32,
@@ -64,7 +67,7 @@ impl AggregateQuery {
                 .map(|(id, edges)| (id, edges.into_iter().map(|e| e.other).collect()))
                 .collect())
         };
-        let keys_of: Box<dyn Fn(&Entity) -> Vec<String>> = match group_by {
+        let keys_of: GroupKeys = match group_by {
             AggregateDimension::HostCountry => {
                 let map = link(EdgeType::LocatedIn, Direction::Out)?;
                 Box::new(move |e| {

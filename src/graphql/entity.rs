@@ -35,6 +35,10 @@ pub struct Link {
 }
 
 type EdgeKey = (Vec<EdgeType>, u8);
+/// Every sibling's neighbours over one kind of edge.
+type LinksById = Arc<BTreeMap<Id, Vec<Link>>>;
+/// Source nodes read so far, by ID.
+type SourceCache = Option<Arc<HashMap<Id, Arc<Node>>>>;
 
 /// Siblings loaded together, with what has been read for all of them so far.
 pub struct Batch {
@@ -44,8 +48,8 @@ pub struct Batch {
     cited: Vec<Id>,
     /// Sources cited by edges read so far, added as they are read.
     edge_cited: Mutex<Vec<Id>>,
-    links: Mutex<HashMap<EdgeKey, Arc<BTreeMap<Id, Vec<Link>>>>>,
-    sources: Mutex<Option<Arc<HashMap<Id, Arc<Node>>>>>,
+    links: Mutex<HashMap<EdgeKey, LinksById>>,
+    sources: Mutex<SourceCache>,
 }
 
 fn direction_key(direction: Direction) -> u8 {

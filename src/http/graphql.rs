@@ -359,11 +359,17 @@ fn etag(digest: &str, media: MediaType, params: &GetParams) -> String {
 /// Executes off the async workers, within the time limit, turning panics into INTERNAL errors;
 /// notes the operation name on the request's span and counts errors by code.
 async fn run(req: &HttpRequest, state: &AppState, request: Request) -> Response {
-    let operation = request.operation_name.clone().unwrap_or_else(|| "anonymous".to_owned());
+    let operation = request
+        .operation_name
+        .clone()
+        .unwrap_or_else(|| "anonymous".to_owned());
     tracing::Span::current().record("graphql.operation", operation.as_str());
     req.extensions_mut().insert(Operation(operation));
     let response = execute_within_limits(state, request).await;
-    let codes = response.errors.iter().filter_map(|e| e.extensions.as_ref().and_then(|x| x.get("code")));
+    let codes = response
+        .errors
+        .iter()
+        .filter_map(|e| e.extensions.as_ref().and_then(|x| x.get("code")));
     state.metrics.graphql_errors(codes.filter_map(|c| match c {
         Value::String(s) => Some(s.as_str()),
         _ => None,
@@ -408,14 +414,19 @@ fn respond(
     etag: Option<String>,
     cache: &str,
 ) -> HttpResponse {
-    // A response without data failed before or instead of execution (parse, validation, a
-    // limit): the spec's 4xx for the new media type; legacy JSON clients always get 200.
-    let request_failed = response.data == Value::Null && !response.errors.is_empty();
+    // Execution began when a field gave data or failed at a path. Errors with neither came
+    // before execution (parse, validation, a limit) or stopped it (the time limit, a panic):
+    // the spec's 4xx for the new media type, and no `data` entry at all. A field error is not
+    // a request error: async-graphql leaves `data` null when the only root field failed, but
+    // the request ran, so the answer is 200 with `data`.
+    let executed =
+        response.data != Value::Null || response.errors.iter().any(|e| !e.path.is_empty());
+    let request_failed = !executed && !response.errors.is_empty();
     let internal = response.errors.iter().any(|e| {
         e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&Value::from("INTERNAL"))
     });
     let status = match (media, request_failed) {
-        (_, true) if internal => StatusCode::INTERNAL_SERVER_ERROR,
+        _ if internal && response.data == Value::Null => StatusCode::INTERNAL_SERVER_ERROR,
         (MediaType::GraphqlResponse, true) => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
@@ -433,5 +444,12 @@ fn respond(
             builder.insert_header((header::CACHE_CONTROL, "no-store"));
         }
     }
-    builder.json(response)
+    if !request_failed {
+        return builder.json(response);
+    }
+    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| serde_json::json!({}));
+    if let Some(object) = body.as_object_mut() {
+        object.remove("data");
+    }
+    builder.json(body)
 }

@@ -6,10 +6,12 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
-use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, Error, HttpMessage, HttpResponse};
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 use tracing::Span;
 use tracing_actix_web::{root_span, RootSpanBuilder};
 
@@ -42,20 +44,52 @@ impl Metrics {
     /// Registers every metric, with the store's counts as gauges.
     pub fn new(meta: &Meta) -> Metrics {
         let registry = Registry::new();
-        let requests = IntCounterVec::new(Opts::new("capgraph_http_requests_total", "HTTP requests by route, method and status."), &["route", "method", "status"]).expect("valid metric");
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "capgraph_http_requests_total",
+                "HTTP requests by route, method and status.",
+            ),
+            &["route", "method", "status"],
+        )
+        .expect("valid metric");
         let latency = HistogramVec::new(
-            HistogramOpts::new("capgraph_http_request_duration_seconds", "HTTP request latency by route and GraphQL operation.")
-                .buckets(vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
+            HistogramOpts::new(
+                "capgraph_http_request_duration_seconds",
+                "HTTP request latency by route and GraphQL operation.",
+            )
+            .buckets(vec![
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                10.0,
+            ]),
             &["route", "operation"],
         )
         .expect("valid metric");
-        let graphql_errors = IntCounterVec::new(Opts::new("capgraph_graphql_errors_total", "GraphQL errors by extensions.code."), &["code"]).expect("valid metric");
-        let nodes = IntGaugeVec::new(Opts::new("capgraph_store_nodes", "Nodes in the store by kind."), &["kind"]).expect("valid metric");
-        let edges = IntGaugeVec::new(Opts::new("capgraph_store_edges", "Edges in the store."), &[]).expect("valid metric");
+        let graphql_errors = IntCounterVec::new(
+            Opts::new(
+                "capgraph_graphql_errors_total",
+                "GraphQL errors by extensions.code.",
+            ),
+            &["code"],
+        )
+        .expect("valid metric");
+        let nodes = IntGaugeVec::new(
+            Opts::new("capgraph_store_nodes", "Nodes in the store by kind."),
+            &["kind"],
+        )
+        .expect("valid metric");
+        let edges = IntGaugeVec::new(
+            Opts::new("capgraph_store_edges", "Edges in the store."),
+            &[],
+        )
+        .expect("valid metric");
         for kind in Kind::ALL {
-            nodes.with_label_values(&[kind.prefix()]).set(i64::try_from(meta.count_of(kind)).unwrap_or(i64::MAX));
+            nodes
+                .with_label_values(&[kind.prefix()])
+                .set(i64::try_from(meta.count_of(kind)).unwrap_or(i64::MAX));
         }
-        edges.with_label_values(&[] as &[&str]).set(i64::try_from(meta.edges).unwrap_or(i64::MAX));
+        edges
+            .with_label_values(&[] as &[&str])
+            .set(i64::try_from(meta.edges).unwrap_or(i64::MAX));
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -63,9 +97,17 @@ impl Metrics {
             Box::new(nodes),
             Box::new(edges),
         ] {
-            registry.register(collector).expect("metric names are unique");
+            registry
+                .register(collector)
+                .expect("metric names are unique");
         }
-        Metrics { registry, requests, latency, graphql_errors, operations: Mutex::default() }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            graphql_errors,
+            operations: Mutex::default(),
+        }
     }
 
     /// Counts the errors of one GraphQL response by code.
@@ -76,8 +118,12 @@ impl Metrics {
     }
 
     fn operation_label(&self, operation: Option<&str>) -> String {
-        let Some(name) = operation else { return String::new() };
-        let Ok(mut seen) = self.operations.lock() else { return "other".into() };
+        let Some(name) = operation else {
+            return String::new();
+        };
+        let Ok(mut seen) = self.operations.lock() else {
+            return "other".into();
+        };
         if seen.contains(name) {
             return name.to_owned();
         }
@@ -88,10 +134,21 @@ impl Metrics {
         "other".into()
     }
 
-    fn observe(&self, route: &str, method: &str, status: u16, operation: Option<&str>, seconds: f64) {
-        self.requests.with_label_values(&[route, method, &status.to_string()]).inc();
+    fn observe(
+        &self,
+        route: &str,
+        method: &str,
+        status: u16,
+        operation: Option<&str>,
+        seconds: f64,
+    ) {
+        self.requests
+            .with_label_values(&[route, method, &status.to_string()])
+            .inc();
         let operation = self.operation_label(operation);
-        self.latency.with_label_values(&[route, &operation]).observe(seconds);
+        self.latency
+            .with_label_values(&[route, &operation])
+            .observe(seconds);
     }
 }
 
@@ -102,7 +159,9 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         tracing::error!(%error, "could not encode metrics");
         return HttpResponse::InternalServerError().finish();
     }
-    HttpResponse::Ok().content_type(encoder.format_type()).body(buffer)
+    HttpResponse::Ok()
+        .content_type(encoder.format_type())
+        .body(buffer)
 }
 
 /// Root spans with room for the GraphQL operation name, filled in by the GraphQL handler.
@@ -128,16 +187,22 @@ pub async fn observe<B>(
     let started = Instant::now();
     let mut response = next.await?;
     if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-        response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
     }
     let seconds = started.elapsed().as_secs_f64();
     let request = response.request();
-    let route = request.match_pattern().unwrap_or_else(|| "unmatched".into());
+    let route = request
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".into());
     let method = request.method().to_string();
     let status = response.status().as_u16();
     let operation = request.extensions().get::<Operation>().map(|o| o.0.clone());
     if let Some(state) = request.app_data::<web::Data<AppState>>() {
-        state.metrics.observe(&route, &method, status, operation.as_deref(), seconds);
+        state
+            .metrics
+            .observe(&route, &method, status, operation.as_deref(), seconds);
     }
     tracing::info!(
         http.route = %route,
