@@ -416,16 +416,17 @@ fn write_single(
     out: impl std::io::Write,
     progress: &dyn Fn(u64),
 ) -> Result<crate::export::Counts, crate::export::ExportError> {
-    use crate::export;
-    match format {
-        ExportFormat::Ndjson => export::ndjson::write(store, kinds, out, progress),
-        ExportFormat::Json => export::json::write(store, kinds, out, progress),
-        ExportFormat::Graphml => export::graphml::write(store, kinds, out, progress),
-        ExportFormat::Geojson => export::geojson::write(store, kinds, out, progress),
+    use crate::export::FileFormat;
+    let format = match format {
+        ExportFormat::Ndjson => FileFormat::Ndjson,
+        ExportFormat::Json => FileFormat::Json,
+        ExportFormat::Graphml => FileFormat::Graphml,
+        ExportFormat::Geojson => FileFormat::Geojson,
         ExportFormat::Seed | ExportFormat::Csv => {
             unreachable!("directory formats are written elsewhere")
         }
-    }
+    };
+    format.write(store, kinds, out, progress)
 }
 
 fn query_command(args: QueryArgs) -> anyhow::Result<()> {

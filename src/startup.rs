@@ -108,6 +108,7 @@ impl Application {
                 .configure(http::graphiql::configure)
                 .configure(http::health::configure)
                 .configure(http::observe::configure)
+                .configure(http::export::configure)
                 .wrap(cors)
                 .wrap_fn(|req, srv| {
                     let id = req.extensions().get::<RequestId>().map(|id| id.to_string());

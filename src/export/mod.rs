@@ -105,6 +105,54 @@ impl FromIterator<Kind> for Kinds {
     }
 }
 
+/// The formats that are one file, as opposed to a directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Ndjson,
+    Json,
+    Graphml,
+    Geojson,
+}
+
+impl FileFormat {
+    /// The format named in a URL or flag: `ndjson`, `json`, `graphml`, `geojson`.
+    pub fn parse(name: &str) -> Option<FileFormat> {
+        match name {
+            "ndjson" => Some(FileFormat::Ndjson),
+            "json" => Some(FileFormat::Json),
+            "graphml" => Some(FileFormat::Graphml),
+            "geojson" => Some(FileFormat::Geojson),
+            _ => None,
+        }
+    }
+
+    /// The media type to serve it as.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FileFormat::Ndjson => "application/x-ndjson",
+            FileFormat::Json => "application/json",
+            FileFormat::Graphml => "application/graphml+xml",
+            FileFormat::Geojson => "application/geo+json",
+        }
+    }
+
+    /// Streams the store in this format.
+    pub fn write(
+        self,
+        store: &Store,
+        kinds: &Kinds,
+        out: impl std::io::Write,
+        progress: &dyn Fn(u64),
+    ) -> Result<Counts, ExportError> {
+        match self {
+            FileFormat::Ndjson => ndjson::write(store, kinds, out, progress),
+            FileFormat::Json => json::write(store, kinds, out, progress),
+            FileFormat::Graphml => graphml::write(store, kinds, out, progress),
+            FileFormat::Geojson => geojson::write(store, kinds, out, progress),
+        }
+    }
+}
+
 /// How many records an export wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
