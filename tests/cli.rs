@@ -1,0 +1,245 @@
+//! The command line as a script author meets it: help with examples, exit codes, environment
+//! twins, JSON logs, `query` without a server, and `serve` stopping cleanly on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn capgraph() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_capgraph"));
+    command.env_remove("RUST_LOG");
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("capgraph runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn data_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("cli-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("a temp dir")
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for command in ["serve", "seed", "query", "export", "schema", "generate"] {
+        let out = run(capgraph().args([command, "--help"]));
+        assert!(out.status.success(), "{command} --help failed");
+        let help = text(&out.stdout);
+        assert!(
+            help.contains("Example"),
+            "`capgraph {command} --help` shows no example:\n{help}"
+        );
+        assert!(
+            help.contains(&format!("capgraph {command}")),
+            "the example does not show `capgraph {command}`:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn query_answers_from_the_local_store_and_exits_2_on_errors() {
+    let data = data_dir();
+    let out = run(capgraph()
+        .args(["query", "--data"])
+        .arg(data.path())
+        .arg(r#"{ country(code: "khm") { name } }"#));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the answer is JSON");
+    assert_eq!(body["data"]["country"]["name"], "Cambodia");
+
+    let out = run(capgraph()
+        .args(["query", "--data"])
+        .arg(data.path())
+        .arg("{ nope }"));
+    assert_eq!(out.status.code(), Some(2));
+    let body: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("errors are printed as JSON too");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+#[test]
+fn query_reads_stdin_and_files_and_takes_variables_and_an_operation() {
+    let data = data_dir();
+    let document =
+        "query A { dataset { origin } } query B($code: String!) { country(code: $code) { code } }";
+    let file = data.path().join("q.graphql");
+    std::fs::write(&file, document).expect("writable");
+    let out = run(capgraph()
+        .args(["query", "--data"])
+        .arg(data.path())
+        .arg("-f")
+        .arg(&file)
+        .args(["--operation", "B", "--vars", r#"{"code": "VNM"}"#]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(r#""code": "VN""#),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let mut child = capgraph()
+        .args(["query", "--data"])
+        .arg(data.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    std::io::Write::write_all(
+        child.stdin.as_mut().expect("stdin"),
+        b"{ dataset { origin } }",
+    )
+    .expect("writes");
+    let out = child.wait_with_output().expect("finishes");
+    assert!(
+        text(&out.stdout).contains("embedded"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = run(capgraph().args(["query", "--data"]).arg(data.path()).args([
+        "--vars",
+        "[1]",
+        "{ dataset { origin } }",
+    ]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--vars must be a JSON object"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn flags_have_environment_twins() {
+    let data = data_dir();
+    let out = run(capgraph()
+        .arg("query")
+        .env("CAPGRAPH_DATA", data.path())
+        .env("CAPGRAPH_QUERY_OPERATION", "B")
+        .arg("query A { dataset { origin } } query B { country(code: \"TH\") { name } }"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Thailand"));
+    assert!(
+        data.path().join("CURRENT").exists(),
+        "CAPGRAPH_DATA chose where the store went"
+    );
+}
+
+#[test]
+fn a_misspelt_capgraph_variable_is_warned_about() {
+    let out = run(capgraph()
+        .args(["schema", "--json-schema", "sources"])
+        .env("CAPGRAPH_ADRR", "127.0.0.1:1"));
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("CAPGRAPH_ADRR is set but no capgraph setting reads it"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn export_without_a_store_and_with_a_bad_format_are_bad_input() {
+    let data = data_dir();
+    let out = run(capgraph()
+        .args(["export", "--format", "ndjson", "--data"])
+        .arg(data.path().join("none")));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("capgraph seed"),
+        "the error says how to make a store: {}",
+        text(&out.stderr)
+    );
+    let out = run(capgraph().args(["export", "--format", "xml"]));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn schema_prints_the_checked_in_sdl_and_json_schemas() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run(capgraph().arg("schema"));
+    assert_eq!(
+        text(&out.stdout),
+        std::fs::read_to_string(root.join("schema.graphql")).expect("schema.graphql")
+    );
+    let out = run(capgraph().args(["schema", "--json-schema", "projects"]));
+    assert_eq!(
+        text(&out.stdout),
+        std::fs::read_to_string(root.join("seed/schema/projects.schema.json"))
+            .expect("schema file")
+    );
+    let out = run(capgraph().args(["schema", "--json-schema", "bridges"]));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn json_logs_are_one_json_object_per_line() {
+    let data = data_dir();
+    let out = run(capgraph()
+        .args(["--log-format", "json", "seed", "--data"])
+        .arg(data.path())
+        .env("RUST_LOG", "info"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<String> = text(&out.stderr).lines().map(str::to_owned).collect();
+    assert!(!lines.is_empty(), "info logs were written");
+    for line in lines {
+        let parsed: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(
+            parsed["level"].is_string() && parsed["fields"].is_object(),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn serve_stops_cleanly_on_sigterm_and_flushes_the_store() {
+    let data = data_dir();
+    let mut child = capgraph()
+        .args([
+            "--log-format",
+            "json",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data",
+        ])
+        .arg(data.path())
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut port = None;
+    while port.is_none() && Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        let parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        port = parsed["fields"]["port"].as_u64();
+    }
+    let port = port.expect("serve logs the port it listens on");
+    let health = reqwest::blocking::get(format!("http://127.0.0.1:{port}/healthz"))
+        .expect("the server answers");
+    assert_eq!(health.status(), 200);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let exit = child.wait().expect("serve exits");
+    assert!(exit.success(), "serve exited with {exit:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("store flushed")),
+        "the store was flushed on the way out: {rest:#?}"
+    );
+}
