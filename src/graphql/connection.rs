@@ -52,7 +52,7 @@ impl<'a> PageArgs<'a> {
         PageArgs::new(first, after, None, None)
     }
 
-    fn check_size(name: &str, value: Option<i32>) -> ApiResult<()> {
+    pub fn check_size(name: &str, value: Option<i32>) -> ApiResult<()> {
         match value {
             Some(n) if n < 0 => Err(ApiError::BadUserInput(format!(
                 "`{name}` must not be negative (got {n})"
@@ -85,7 +85,7 @@ pub fn cursor(id: &Id) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{id}"))
 }
 
-fn decode_cursor(name: &str, cursor: &str) -> ApiResult<Id> {
+pub fn decode_cursor(name: &str, cursor: &str) -> ApiResult<Id> {
     let bad = || {
         ApiError::BadUserInput(format!(
             "`{name}` is not a cursor from this API: `{cursor}`"

@@ -1,0 +1,158 @@
+//! No N+1: a nested page costs a few store reads per level of nesting, however many rows each
+//! level has. These run the schema in-process, since only the store can count its reads.
+
+use std::sync::{Arc, LazyLock};
+
+use async_graphql::{Request, Variables};
+use capgraph::graphql::{build_schema, execute, Limits};
+use capgraph::seed::{self, SeedFiles};
+use capgraph::store::{DataDir, Store};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+use crate::helpers::data_dir;
+
+/// A page of projects with four levels below it: host countries, sources, enterprises with
+/// their edge sources, and each enterprise's headquarters.
+const NESTED: &str = r#"query ($first: Int!) {
+  projects(first: $first) {
+    edges { node {
+      id name
+      hostCountries { code name }
+      sources { title }
+      enterprises(first: 10) {
+        edges { role sources { title } node { id name headquarters { code name } } }
+      }
+    } }
+  }
+}"#;
+
+/// Levels of the query that read the store: the page itself, host countries, project sources,
+/// enterprises, edge sources and headquarters.
+const LEVELS: u64 = 6;
+
+/// A store seeded from `files` in its own data directory; the directory lives as long as it.
+struct Seeded {
+    store: Arc<Store>,
+    _dir: TempDir,
+}
+
+fn seeded(files: &SeedFiles) -> Seeded {
+    let dir = data_dir();
+    let dataset = seed::load(files).expect("a valid dataset");
+    let store = DataDir::new(dir.path())
+        .seed(&dataset, &files.origin, &|_| {})
+        .expect("seeded");
+    Seeded {
+        store: Arc::new(store),
+        _dir: dir,
+    }
+}
+
+/// A store of the generated scale-1 dataset (about 1,000 projects), built once.
+fn generated() -> &'static Seeded {
+    static STORE: LazyLock<Seeded> = LazyLock::new(|| {
+        let dir = data_dir();
+        let out = dir.path().join("seed");
+        capgraph::generate::generate(&out, 1, 42, &|_| {}).expect("a generated dataset");
+        let files = SeedFiles::from_dir(&out).expect("readable seed files");
+        // The seed files are read; only the store needs to stay.
+        seeded(&files)
+    });
+    &STORE
+}
+
+/// Runs `NESTED` with `first` and returns the answer and how many store reads it took.
+fn run_counting(store: &Arc<Store>, first: usize) -> (Value, u64) {
+    let schema = build_schema(Arc::clone(store), &Limits::default());
+    let request = Request::new(NESTED).variables(Variables::from_json(json!({ "first": first })));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let before = store.read_count();
+    let response = runtime.block_on(execute(&schema, request));
+    let reads = store.read_count() - before;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().expect("JSON data");
+    (data, reads)
+}
+
+/// How many rows each level of an answer has, to show the query really was nested.
+fn rows(data: &Value) -> (usize, usize, usize) {
+    let projects = data["projects"]["edges"].as_array().unwrap();
+    let enterprises: Vec<&Value> = projects
+        .iter()
+        .flat_map(|p| p["node"]["enterprises"]["edges"].as_array().unwrap())
+        .collect();
+    let headquarters = enterprises
+        .iter()
+        .filter(|e| !e["node"]["headquarters"].is_null())
+        .count();
+    (projects.len(), enterprises.len(), headquarters)
+}
+
+#[test]
+fn a_nested_page_of_fifty_projects_costs_a_few_store_reads_per_level() {
+    // Arrange
+    let embedded = seeded(&SeedFiles::embedded());
+
+    // Act
+    let (data, reads) = run_counting(&embedded.store, 50);
+
+    // Assert
+    let (projects, enterprises, headquarters) = rows(&data);
+    assert_eq!(projects, 50);
+    assert!(
+        enterprises > 50 && headquarters > 50,
+        "{enterprises} {headquarters}"
+    );
+    println!("{projects} projects, {enterprises} enterprise rows: {reads} store reads");
+    assert!(
+        reads <= 2 * LEVELS,
+        "{reads} store reads for {LEVELS} levels: batching is broken"
+    );
+}
+
+#[test]
+fn the_store_reads_of_a_nested_page_do_not_grow_with_the_page() {
+    // Arrange
+    let generated = generated();
+    assert!(
+        generated
+            .store
+            .meta()
+            .count_of(capgraph::model::Kind::Project)
+            >= 1000
+    );
+
+    // Act
+    let (small, small_reads) = run_counting(&generated.store, 5);
+    let (large, large_reads) = run_counting(&generated.store, 50);
+
+    // Assert
+    assert_eq!(rows(&small).0, 5);
+    assert_eq!(rows(&large).0, 50);
+    assert!(rows(&large).1 > rows(&small).1, "more rows below, too");
+    assert_eq!(
+        small_reads, large_reads,
+        "ten times the rows, the same number of store reads"
+    );
+    assert!(large_reads <= 2 * LEVELS, "{large_reads}");
+}
+
+#[test]
+fn a_lookup_by_id_reads_the_store_once_per_level() {
+    let embedded = seeded(&SeedFiles::embedded());
+    let schema = build_schema(Arc::clone(&embedded.store), &Limits::default());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let store = &embedded.store;
+    let before = store.read_count();
+    let response = runtime.block_on(execute(
+        &schema,
+        Request::new(r#"{ project(id: "project:suramadu-bridge") { name } }"#),
+    ));
+    assert!(response.errors.is_empty());
+    assert_eq!(store.read_count() - before, 1, "one read for one node");
+}

@@ -1,0 +1,223 @@
+//! Errors and limits: every error carries a promised code and no internals; each limit is on by
+//! default, answers LIMIT_EXCEEDED, and moves when the settings move it.
+
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+use capgraph::graphql::Limits;
+use serde_json::{json, Value};
+
+use crate::helpers::{
+    assert_clean_errors, assert_error, error_codes, header, shared_app, spawn_app_with, StatusCode,
+    TestApp,
+};
+
+/// A server whose every limit is far above the defaults.
+fn raised_app() -> &'static TestApp {
+    static APP: LazyLock<TestApp> = LazyLock::new(|| {
+        spawn_app_with(|settings| {
+            settings.limits = Limits {
+                max_depth: 64,
+                max_cost: 2_000_000,
+                max_aliases: 100,
+                max_body_bytes: 1 << 20,
+                request_timeout: Duration::from_secs(60),
+            }
+        })
+    });
+    &APP
+}
+
+/// `sector { id parent { id parent { ... } } }`, `levels` parents deep.
+fn deep_query(levels: usize) -> String {
+    format!(
+        r#"{{ sector(id: "sector:bridges") {{ {} id {} }} }}"#,
+        "id parent { ".repeat(levels),
+        "}".repeat(levels)
+    )
+}
+
+/// `count` aliased copies of one cheap field.
+fn aliased_query(count: usize) -> String {
+    let fields: Vec<String> = (0..count)
+        .map(|i| format!("a{i}: dataset {{ edges }}"))
+        .collect();
+    format!("{{ {} }}", fields.join(" "))
+}
+
+const COSTLY: &str = "{ projects(first: 500) { edges { node { enterprises(first: 500) { edges { node { name } } } } } } }";
+
+/// Enough work to take well over a millisecond, while within the default cost limit.
+const SLOW: &str = r#"{
+  neighbors(id: "country:CN", depth: 3) { nodes { id name } edges { fromId toId type } }
+  projects(first: 100) { nodes { id name hostCountries { name } sectors { name }
+    enterprises(first: 20) { edges { role node { name headquarters { name } } } } sources { title } } }
+}"#;
+
+#[test]
+fn every_error_has_a_promised_code_and_gives_nothing_away() {
+    let app = shared_app();
+    let bad_queries = [
+        "{ projects( ",
+        "{ noSuchField }",
+        r#"{ project(id: "not an id") { id } }"#,
+        r#"{ projects(after: "bogus") { totalCount } }"#,
+        r#"{ projects(first: 501) { totalCount } }"#,
+        r#"{ neighbors(id: "project:no-such-project") { nodes { id } } }"#,
+        r#"{ path(from: "enterprise:zte", to: "country:KH", maxDepth: 99) { length } }"#,
+        r#"query ($n: Int!) { projects(first: $n) { totalCount } }"#,
+        r#"{ search(text: "") { score } }"#,
+        &deep_query(40),
+        &aliased_query(31),
+        COSTLY,
+    ];
+    for query in bad_queries {
+        // `graphql` checks codes and messages of every response; here each must have errors.
+        let (_, body) = app.graphql(query, json!({}));
+        assert!(!error_codes(&body).is_empty(), "{query} fails: {body}");
+    }
+    for (body, content_type) in [
+        ("{not json", "application/json"),
+        (r#"{"query": 5}"#, "application/json"),
+        (
+            r#"{"query": "{ dataset { edges } }", "variables": "x"}"#,
+            "application/json",
+        ),
+        ("{ dataset { edges } }", "application/graphql"),
+    ] {
+        let response = app.post_raw(body, content_type, None);
+        assert!(response.status().is_client_error(), "{body}");
+        let body: Value = response.json().expect("errors come as JSON");
+        assert_clean_errors(&body);
+        assert!(!error_codes(&body).is_empty());
+    }
+}
+
+#[test]
+fn a_not_found_start_for_a_graph_question_is_not_found() {
+    let app = shared_app();
+    app.error(
+        r#"{ neighbors(id: "project:no-such-project") { nodes { id } } }"#,
+        json!({}),
+        "NOT_FOUND",
+    );
+    app.error(
+        r#"{ path(from: "enterprise:zte", to: "country:XX") { length } }"#,
+        json!({}),
+        "NOT_FOUND",
+    );
+}
+
+#[test]
+fn a_query_nested_deeper_than_the_depth_limit_is_refused_unless_the_limit_is_raised() {
+    let limit = Limits::default().max_depth;
+    let query = deep_query(limit + 5);
+    shared_app().error(&query, json!({}), "LIMIT_EXCEEDED");
+    // A query well inside the limit runs.
+    shared_app().data(&deep_query(3), json!({}));
+
+    let data = raised_app().data(&query, json!({}));
+    assert_eq!(data["sector"]["id"], "sector:bridges");
+    assert_eq!(data["sector"]["parent"]["id"], "sector:roads");
+}
+
+#[test]
+fn more_aliases_than_the_limit_are_refused_unless_the_limit_is_raised() {
+    let limit = Limits::default().max_aliases;
+    shared_app().data(&aliased_query(limit), json!({}));
+    let message = shared_app().error(&aliased_query(limit + 1), json!({}), "LIMIT_EXCEEDED");
+    assert!(message.contains(&limit.to_string()), "{message}");
+
+    let data = raised_app().data(&aliased_query(limit + 1), json!({}));
+    assert_eq!(data.as_object().unwrap().len(), limit + 1);
+}
+
+#[test]
+fn a_page_over_500_rows_is_refused_and_names_the_limit() {
+    let app = shared_app();
+    let message = app.error(
+        "{ projects(first: 501) { totalCount } }",
+        json!({}),
+        "LIMIT_EXCEEDED",
+    );
+    assert!(message.contains("500"), "{message}");
+    app.error(
+        "{ projects(last: 501) { totalCount } }",
+        json!({}),
+        "LIMIT_EXCEEDED",
+    );
+    app.data("{ projects(first: 500) { totalCount } }", json!({}));
+    // The page size limit is a constant (connection::MAX_PAGE): no setting raises it.
+}
+
+#[test]
+fn nested_pages_that_multiply_past_the_cost_limit_are_refused_unless_the_limit_is_raised() {
+    shared_app().error(COSTLY, json!({}), "LIMIT_EXCEEDED");
+
+    let data = raised_app().data(COSTLY, json!({}));
+    assert!(!data["projects"]["edges"].as_array().unwrap().is_empty());
+}
+
+/// A valid query padded with a comment to `size` bytes of JSON body.
+fn padded_body(size: usize) -> String {
+    let head = r#"{"query":"{ dataset { edges } }\n#"#;
+    let tail = r#""}"#;
+    format!("{head}{}{tail}", "x".repeat(size - head.len() - tail.len()))
+}
+
+#[test]
+fn a_body_over_64_kib_is_413_with_a_limit_error_unless_the_limit_is_raised() {
+    let limit = Limits::default().max_body_bytes;
+    assert_eq!(limit, 64 * 1024);
+    let app = shared_app();
+
+    let response = app.post_raw(padded_body(limit + 1), "application/json", None);
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().expect("a GraphQL error body");
+    let message = assert_error(&body, "LIMIT_EXCEEDED");
+    assert!(message.contains(&limit.to_string()), "{message}");
+
+    let fits = app.post_raw(padded_body(limit), "application/json", None);
+    assert_eq!(fits.status(), StatusCode::OK);
+
+    let raised = raised_app().post_raw(padded_body(limit + 1), "application/json", None);
+    assert_eq!(raised.status(), StatusCode::OK);
+    let body: Value = raised.json().unwrap();
+    assert!(body["data"]["dataset"]["edges"].is_number(), "{body}");
+}
+
+#[test]
+fn a_request_over_the_time_limit_is_a_limit_error_not_a_hang_or_a_500() {
+    // Arrange
+    let hasty = spawn_app_with(|settings| {
+        settings.limits.request_timeout = Duration::from_millis(1);
+    });
+
+    // Act
+    let started = Instant::now();
+    let (status, body) = hasty.graphql(SLOW, json!({}));
+    let elapsed = started.elapsed();
+
+    // Assert
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let message = assert_error(&body, "LIMIT_EXCEEDED");
+    assert!(message.contains("time limit"), "{message}");
+    assert!(elapsed < Duration::from_secs(5), "answered in {elapsed:?}");
+    let response = hasty.post_raw(
+        json!({ "query": SLOW }).to_string(),
+        "application/json",
+        Some("application/graphql-response+json"),
+    );
+    assert!(
+        response.status() != StatusCode::INTERNAL_SERVER_ERROR,
+        "a timeout is not a server failure"
+    );
+    assert_eq!(
+        header(&response, "content-type").as_deref(),
+        Some("application/graphql-response+json")
+    );
+
+    // The same query runs under the default time limit, and under a raised one.
+    shared_app().data(SLOW, json!({}));
+    raised_app().data(SLOW, json!({}));
+}
