@@ -32,6 +32,9 @@ pub struct ServeArgs {
     /// Most aliased fields in one query.
     #[arg(long, env = "CAPGRAPH_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
     pub max_aliases: usize,
+    /// Largest `first` or `last` on any connection.
+    #[arg(long, env = "CAPGRAPH_MAX_PAGE_SIZE", default_value_t = Limits::default().max_page)]
+    pub max_page_size: usize,
     /// Largest request body, in bytes.
     #[arg(long, env = "CAPGRAPH_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
     pub max_body_bytes: usize,
@@ -81,6 +84,7 @@ impl From<ServeArgs> for Settings {
                 max_depth: args.max_depth,
                 max_cost: args.max_cost,
                 max_aliases: args.max_aliases,
+                max_page: args.max_page_size,
                 max_body_bytes: args.max_body_bytes,
                 request_timeout: Duration::from_millis(args.request_timeout_ms),
             },

@@ -1,13 +1,15 @@
 //! Relay cursor pagination: page arguments, opaque cursors, and slicing an ordered list.
 
-use async_graphql::SimpleObject;
+use async_graphql::{Context, SimpleObject};
 use base64::Engine;
 
 use super::error::{ApiError, ApiResult};
 use crate::model::Id;
 
-/// Largest `first` or `last` a request may ask for.
+/// Largest `first` or `last` a request may ask for, unless the server's limits say otherwise.
 pub const MAX_PAGE: i32 = 500;
+/// The largest page a cost estimate multiplies by; bigger requests fail the page-size check.
+const COST_PAGE_CAP: i32 = 10_000;
 /// Page size when a request gives neither `first` nor `last`.
 pub const DEFAULT_PAGE: i32 = 50;
 
@@ -17,24 +19,38 @@ pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize)
     let rows = first
         .or(last)
         .unwrap_or(DEFAULT_PAGE)
-        .clamp(1, MAX_PAGE.max(1));
+        .clamp(1, COST_PAGE_CAP);
     usize::try_from(rows)
         .unwrap_or(1)
         .saturating_mul(child_complexity.max(1))
         .saturating_add(1)
 }
 
-/// The four Relay arguments, as given.
-#[derive(Debug, Clone, Copy, Default)]
+/// The four Relay arguments, as given, and the largest page the server allows.
+#[derive(Debug, Clone, Copy)]
 pub struct PageArgs<'a> {
     pub first: Option<i32>,
     pub after: Option<&'a str>,
     pub last: Option<i32>,
     pub before: Option<&'a str>,
+    pub max: i32,
+}
+
+impl Default for PageArgs<'_> {
+    fn default() -> Self {
+        PageArgs {
+            first: None,
+            after: None,
+            last: None,
+            before: None,
+            max: MAX_PAGE,
+        }
+    }
 }
 
 impl<'a> PageArgs<'a> {
     pub fn new(
+        ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<&'a String>,
         last: Option<i32>,
@@ -45,20 +61,22 @@ impl<'a> PageArgs<'a> {
             after: after.map(String::as_str),
             last,
             before: before.map(String::as_str),
+            max: max_page(ctx),
         }
     }
 
-    pub fn forward(first: Option<i32>, after: Option<&'a String>) -> Self {
-        PageArgs::new(first, after, None, None)
+    pub fn forward(ctx: &Context<'_>, first: Option<i32>, after: Option<&'a String>) -> Self {
+        PageArgs::new(ctx, first, after, None, None)
     }
 
-    pub fn check_size(name: &str, value: Option<i32>) -> ApiResult<()> {
+    pub fn check_size(&self, name: &str, value: Option<i32>) -> ApiResult<()> {
         match value {
             Some(n) if n < 0 => Err(ApiError::BadUserInput(format!(
                 "`{name}` must not be negative (got {n})"
             ))),
-            Some(n) if n > MAX_PAGE => Err(ApiError::LimitExceeded(format!(
-                "`{name}` is {n}, over the page size limit of {MAX_PAGE}"
+            Some(n) if n > self.max => Err(ApiError::LimitExceeded(format!(
+                "`{name}` is {n}, over the page size limit of {}",
+                self.max
             ))),
             _ => Ok(()),
         }
@@ -76,6 +94,12 @@ pub struct PageInfo {
     pub start_cursor: Option<String>,
     /// Cursor of the last row on this page; null when the page is empty.
     pub end_cursor: Option<String>,
+}
+
+/// The server's page size limit, from the schema's data (the default when none is set).
+pub fn max_page(ctx: &Context<'_>) -> i32 {
+    ctx.data_opt::<super::Limits>()
+        .map_or(MAX_PAGE, |l| i32::try_from(l.max_page).unwrap_or(i32::MAX))
 }
 
 const CURSOR_PREFIX: &str = "c1:";
@@ -123,8 +147,8 @@ pub fn paginate<T>(
     id_of: impl Fn(&T) -> &Id,
     args: PageArgs<'_>,
 ) -> ApiResult<Page<T>> {
-    PageArgs::check_size("first", args.first)?;
-    PageArgs::check_size("last", args.last)?;
+    args.check_size("first", args.first)?;
+    args.check_size("last", args.last)?;
     let total = items.len();
     let position = |name: &str, cursor: &str| -> ApiResult<usize> {
         let id = decode_cursor(name, cursor)?;
@@ -192,7 +216,11 @@ mod tests {
             let page = paginate(
                 all.clone(),
                 |id| id,
-                PageArgs::forward(Some(3), after.as_ref()),
+                PageArgs {
+                    first: Some(3),
+                    after: after.as_deref(),
+                    ..PageArgs::default()
+                },
             )
             .unwrap();
             seen.extend(page.rows.iter().map(|(_, id)| id.clone()));

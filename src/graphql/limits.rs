@@ -18,6 +18,8 @@ pub struct Limits {
     pub max_cost: usize,
     /// Most aliased fields in one document.
     pub max_aliases: usize,
+    /// Largest `first` or `last` on any connection (and most IDs in one `nodes` call).
+    pub max_page: usize,
     /// Largest request body in bytes.
     pub max_body_bytes: usize,
     /// Longest time one request may take.
@@ -30,6 +32,7 @@ impl Default for Limits {
             max_depth: 12,
             max_cost: 50_000,
             max_aliases: 30,
+            max_page: 500,
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(10),
         }

@@ -29,13 +29,13 @@ pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(store)
+        .data(limits.clone())
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_cost)
         .limit_recursive_depth(limits.max_depth.saturating_mul(4).max(32))
         .extension(limits::AliasLimit {
             max: limits.max_aliases,
         })
-        .extension(async_graphql::extensions::Tracing)
         .finish()
 }
 

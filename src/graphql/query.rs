@@ -58,13 +58,13 @@ impl LookupQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The IDs to look up, at most 500.")] ids: Vec<ID>,
+        #[graphql(desc = "The IDs to look up, at most the page size limit (500 by default).")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<NodeIface>>> {
-        if ids.len() > super::connection::MAX_PAGE as usize {
+        let max = super::connection::max_page(ctx);
+        if ids.len() > usize::try_from(max).unwrap_or(0) {
             return Err(ApiError::LimitExceeded(format!(
-                "`ids` has {} entries, over the limit of {}",
-                ids.len(),
-                super::connection::MAX_PAGE
+                "`ids` has {} entries, over the page size limit of {max}",
+                ids.len()
             ))
             .into());
         }
@@ -187,7 +187,7 @@ fn id_ordered_page(ctx: &Context<'_>, kind: Kind, args: PageArgs<'_>) -> ApiResu
     if args.last.is_none() && args.before.is_none() {
         // Forward paging in ID order is a range scan from the cursor: its cost is the page's,
         // not the graph's.
-        PageArgs::check_size("first", args.first)?;
+        args.check_size("first", args.first)?;
         let size = usize::try_from(args.first.unwrap_or(DEFAULT_PAGE)).unwrap_or(0);
         let after = match args.after {
             Some(cursor) => {
@@ -248,22 +248,23 @@ impl ListQuery {
         )]
         order_by: Option<Vec<ProjectOrder>>,
         #[graphql(
-            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
         )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
+        )]
+        last: Option<i32>,
         #[graphql(
             desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
         )]
         before: Option<String>,
     ) -> async_graphql::Result<ProjectConnection> {
-        let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
+        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         if filter.is_none() && order_by.as_ref().is_none_or(Vec::is_empty) {
             return Ok(ProjectConnection::from_page(id_ordered_page(
                 ctx,
@@ -289,22 +290,23 @@ impl ListQuery {
             EnterpriseFilter,
         >,
         #[graphql(
-            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
         )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
+        )]
+        last: Option<i32>,
         #[graphql(
             desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
         )]
         before: Option<String>,
     ) -> async_graphql::Result<EnterpriseConnection> {
-        let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
+        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         let Some(filter) = filter else {
             return Ok(EnterpriseConnection::from_page(id_ordered_page(
                 ctx,
@@ -326,22 +328,23 @@ impl ListQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only the zones this filter matches.")] filter: Option<ZoneFilter>,
         #[graphql(
-            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
         )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
+        )]
+        last: Option<i32>,
         #[graphql(
             desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
         )]
         before: Option<String>,
     ) -> async_graphql::Result<ZoneConnection> {
-        let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
+        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         let Some(filter) = filter else {
             return Ok(ZoneConnection::from_page(id_ordered_page(
                 ctx,
@@ -364,16 +367,17 @@ impl ListQuery {
         #[graphql(desc = "True for ASEAN members only, false for the others.")]
         asean_member: Option<bool>,
         #[graphql(
-            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
         )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
+        )]
+        last: Option<i32>,
         #[graphql(
             desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
         )]
@@ -387,7 +391,7 @@ impl ListQuery {
         }
         Ok(CountryConnection::of(
             rows,
-            PageArgs::new(first, after.as_ref(), last, before.as_ref()),
+            PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()),
         )?)
     }
 
@@ -400,16 +404,17 @@ impl ListQuery {
         #[graphql(desc = "True for the three tiers only, false for the sectors beneath them.")]
         top_level: Option<bool>,
         #[graphql(
-            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
         )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
+        )]
+        last: Option<i32>,
         #[graphql(
             desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
         )]
@@ -431,7 +436,7 @@ impl ListQuery {
         }
         Ok(SectorConnection::of(
             rows,
-            PageArgs::new(first, after.as_ref(), last, before.as_ref()),
+            PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()),
         )?)
     }
 
@@ -441,22 +446,23 @@ impl ListQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
         )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
+        )]
+        last: Option<i32>,
         #[graphql(
             desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
         )]
         before: Option<String>,
     ) -> async_graphql::Result<FrameworkConnection> {
-        let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
+        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         Ok(FrameworkConnection::from_page(id_ordered_page(
             ctx,
             Kind::Framework,
@@ -470,22 +476,23 @@ impl ListQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
         )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
+        )]
+        last: Option<i32>,
         #[graphql(
             desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
         )]
         before: Option<String>,
     ) -> async_graphql::Result<IndicatorConnection> {
-        let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
+        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         Ok(IndicatorConnection::from_page(id_ordered_page(
             ctx,
             Kind::Indicator,
@@ -499,22 +506,23 @@ impl ListQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given)."
+            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
         )]
         first: Option<i32>,
         #[graphql(
             desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
         )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<
-            i32,
-        >,
+        #[graphql(
+            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
+        )]
+        last: Option<i32>,
         #[graphql(
             desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
         )]
         before: Option<String>,
     ) -> async_graphql::Result<SourceConnection> {
-        let args = PageArgs::new(first, after.as_ref(), last, before.as_ref());
+        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         Ok(SourceConnection::from_page(id_ordered_page(
             ctx,
             Kind::Source,

@@ -23,7 +23,8 @@ pub struct SearchHit {
     /// The node found.
     pub node: NodeIface,
     /// Relevance, higher is better: 1 per query word matched exactly (prefixes count less),
-    /// divided by the number of words, plus a bonus when a whole name matches.
+    /// divided by the number of words, plus a bonus when a whole name matches; sources count
+    /// four fifths, so that the things they describe come first.
     pub score: f64,
     /// The name or alias that matched best.
     pub matched: String,
@@ -129,7 +130,9 @@ impl SearchQuery {
                         }
                     });
                 let matched = matched.to_owned();
-                ((base + bonus * 0.5).min(1.5), matched, entity)
+                // A source titled after a thing should not outrank the thing itself.
+                let weight = if entity.node.kind() == Kind::Source { 0.8 } else { 1.0 };
+                ((base + bonus * 0.5).min(1.5) * weight, matched, entity)
             })
             .collect();
         hits.sort_by(|a, b| {

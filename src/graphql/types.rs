@@ -570,21 +570,21 @@ node_object!(
         }
         /// Projects hosted here, filtered and ordered as asked.
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>, #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<i32>, #[graphql(desc = "Stop before the row with this cursor (a `startCursor` from a previous page).")] before: Option<String>) -> async_graphql::Result<ProjectConnection> {
+        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>, #[graphql(desc = "Return at most this many rows from the end (at most the page size limit, 500 by default).")] last: Option<i32>, #[graphql(desc = "Stop before the row with this cursor (a `startCursor` from a previous page).")] before: Option<String>) -> async_graphql::Result<ProjectConnection> {
             let rows = links(&self.0, &[Et::LocatedIn], Dir::In, Kind::Project)?.into_iter().map(|l| l.entity).collect();
             let rows = filter_and_sort(ctx, rows, filter.as_ref(), order_by.as_deref())?;
-            Ok(ProjectConnection::of(rows, PageArgs::new(first, after.as_ref(), last, before.as_ref()))?)
+            Ok(ProjectConnection::of(rows, PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()))?)
         }
         /// Cooperation zones and industrial parks hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn zones(&self, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneConnection> {
+        async fn zones(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneConnection> {
             let mut rows: Vec<Entity> = links(&self.0, &[Et::LocatedIn], Dir::In, Kind::Zone)?.into_iter().map(|l| l.entity).collect();
             rows.sort_by(|a, b| a.id().cmp(b.id()));
-            Ok(ZoneConnection::of(rows, PageArgs::forward(first, after.as_ref()))?)
+            Ok(ZoneConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Enterprises active here: taking part in a project or developing a zone hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn enterprises(&self, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
+        async fn enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
             let mut rows: Vec<Entity> = Vec::new();
             for place in self.0.batch.links(self.0.id(), &[Et::LocatedIn], Dir::In)? {
                 let place = &place.entity;
@@ -595,14 +595,14 @@ node_object!(
                 }
             }
             rows.sort_by(|a, b| a.id().cmp(b.id()));
-            Ok(EnterpriseConnection::of(rows, PageArgs::forward(first, after.as_ref()))?)
+            Ok(EnterpriseConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Enterprises whose home country this is.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn headquartered_enterprises(&self, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
+        async fn headquartered_enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
             let mut rows: Vec<Entity> = links(&self.0, &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise)?.into_iter().map(|l| l.entity).collect();
             rows.sort_by(|a, b| a.id().cmp(b.id()));
-            Ok(EnterpriseConnection::of(rows, PageArgs::forward(first, after.as_ref()))?)
+            Ok(EnterpriseConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Frameworks the country belongs to (ASEAN, ACFTA, RCEP, Belt and Road, ...).
         async fn frameworks(&self) -> async_graphql::Result<Vec<Framework>> {
@@ -648,15 +648,15 @@ node_object!(
         }
         /// Enterprises directly below this one.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn subsidiaries(&self, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
+        async fn subsidiaries(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
             let mut rows: Vec<Entity> = links(&self.0, &[Et::SubsidiaryOf], Dir::In, Kind::Enterprise)?.into_iter().map(|l| l.entity).collect();
             rows.sort_by(|a, b| a.id().cmp(b.id()));
-            Ok(EnterpriseConnection::of(rows, PageArgs::forward(first, after.as_ref()))?)
+            Ok(EnterpriseConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Projects the enterprise takes part in, with its roles; `includeSubsidiaries` adds
         /// those of every enterprise below it.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(default, desc = "Also list the projects of every enterprise below this one in its group.")] include_subsidiaries: bool, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseProjectConnection> {
+        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(default, desc = "Also list the projects of every enterprise below this one in its group.")] include_subsidiaries: bool, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseProjectConnection> {
             let store = store(ctx);
             let mut all = links(&self.0, &[Et::ParticipatesIn], Dir::Out, Kind::Project)?;
             if include_subsidiaries {
@@ -674,7 +674,7 @@ node_object!(
                 let keep = Evaluator::new(store).projects(filter)?;
                 all.retain(|l| keep.contains(l.entity.id()));
             }
-            Ok(EnterpriseProjectConnection::build(&self.0, all, role.as_deref(), PageArgs::forward(first, after.as_ref()))?)
+            Ok(EnterpriseProjectConnection::build(&self.0, all, role.as_deref(), PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Zones the enterprise develops.
         async fn zones(&self) -> async_graphql::Result<Vec<Zone>> {
@@ -751,9 +751,9 @@ node_object!(
         }
         /// Enterprises taking part, with their roles; `role` keeps only those playing one of them.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn enterprises(&self, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectEnterpriseConnection> {
+        async fn enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectEnterpriseConnection> {
             let all = links(&self.0, &[Et::ParticipatesIn], Dir::In, Kind::Enterprise)?;
-            Ok(ProjectEnterpriseConnection::build(&self.0, all, role.as_deref(), PageArgs::forward(first, after.as_ref()))?)
+            Ok(ProjectEnterpriseConnection::build(&self.0, all, role.as_deref(), PageArgs::forward(ctx, first, after.as_ref()))?)
         }
     }
 );
@@ -777,7 +777,7 @@ node_object!(
         }
         /// Projects in this sector and, unless `includeSubsectors` is false, in its sub-sectors.
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(default = true, desc = "Include the projects of sub-sectors (true by default).")] include_subsectors: bool, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>, #[graphql(desc = "Return at most this many rows from the end (at most 500).")] last: Option<i32>, #[graphql(desc = "Stop before the row with this cursor (a `startCursor` from a previous page).")] before: Option<String>) -> async_graphql::Result<ProjectConnection> {
+        async fn projects(&self, ctx: &Context<'_>, #[graphql(default = true, desc = "Include the projects of sub-sectors (true by default).")] include_subsectors: bool, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>, #[graphql(desc = "Return at most this many rows from the end (at most the page size limit, 500 by default).")] last: Option<i32>, #[graphql(desc = "Stop before the row with this cursor (a `startCursor` from a previous page).")] before: Option<String>) -> async_graphql::Result<ProjectConnection> {
             let store = store(ctx);
             let sectors = if include_subsectors {
                 Evaluator::new(store).with_descendants(std::slice::from_ref(self.0.id()), Et::SubsectorOf)?
@@ -791,7 +791,7 @@ node_object!(
             ids.sort();
             ids.dedup();
             let rows = filter_and_sort(ctx, Batch::load(store, &ids)?, filter.as_ref(), order_by.as_deref())?;
-            Ok(ProjectConnection::of(rows, PageArgs::new(first, after.as_ref(), last, before.as_ref()))?)
+            Ok(ProjectConnection::of(rows, PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()))?)
         }
         /// Enterprises working in this sector.
         async fn enterprises(&self) -> async_graphql::Result<Vec<Enterprise>> {
@@ -846,16 +846,16 @@ node_object!(
         }
         /// Enterprises developing the zone, with their roles.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn developers(&self, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneDeveloperConnection> {
+        async fn developers(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneDeveloperConnection> {
             let all = links(&self.0, &[Et::Develops], Dir::In, Kind::Enterprise)?;
-            Ok(ZoneDeveloperConnection::build(&self.0, all, None, PageArgs::forward(first, after.as_ref()))?)
+            Ok(ZoneDeveloperConnection::build(&self.0, all, None, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Projects inside the zone.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn projects(&self, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
+        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
             let mut rows: Vec<Entity> = links(&self.0, &[Et::InZone], Dir::In, Kind::Project)?.into_iter().map(|l| l.entity).collect();
             rows.sort_by(|a, b| a.id().cmp(b.id()));
-            Ok(ProjectConnection::of(rows, PageArgs::forward(first, after.as_ref()))?)
+            Ok(ProjectConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Sectors the zone focuses on.
         async fn sectors(&self) -> async_graphql::Result<Vec<Sector>> {
@@ -882,10 +882,10 @@ node_object!(
         }
         /// Projects a source ties to this framework.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn projects(&self, #[graphql(desc = "Return at most this many rows from the start (at most 500; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
+        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
             let mut rows: Vec<Entity> = links(&self.0, &[Et::AlignedWith], Dir::In, Kind::Project)?.into_iter().map(|l| l.entity).collect();
             rows.sort_by(|a, b| a.id().cmp(b.id()));
-            Ok(ProjectConnection::of(rows, PageArgs::forward(first, after.as_ref()))?)
+            Ok(ProjectConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
     }
 );

@@ -20,6 +20,7 @@ fn raised_app() -> &'static TestApp {
                 max_depth: 64,
                 max_cost: 2_000_000,
                 max_aliases: 100,
+                max_page: 1_000,
                 max_body_bytes: 1 << 20,
                 request_timeout: Duration::from_secs(60),
             }
@@ -147,7 +148,16 @@ fn a_page_over_500_rows_is_refused_and_names_the_limit() {
         "LIMIT_EXCEEDED",
     );
     app.data("{ projects(first: 500) { totalCount } }", json!({}));
-    // The page size limit is a constant (connection::MAX_PAGE): no setting raises it.
+
+    let data = raised_app().data(
+        "{ projects(first: 501) { totalCount edges { cursor } } }",
+        json!({}),
+    );
+    let rows = data["projects"]["edges"].as_array().unwrap().len() as u64;
+    assert_eq!(
+        rows,
+        data["projects"]["totalCount"].as_u64().unwrap().min(501)
+    );
 }
 
 #[test]
