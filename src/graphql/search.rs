@@ -131,7 +131,11 @@ impl SearchQuery {
                     });
                 let matched = matched.to_owned();
                 // A source titled after a thing should not outrank the thing itself.
-                let weight = if entity.node.kind() == Kind::Source { 0.8 } else { 1.0 };
+                let weight = if entity.node.kind() == Kind::Source {
+                    0.8
+                } else {
+                    1.0
+                };
                 ((base + bonus * 0.5).min(1.5) * weight, matched, entity)
             })
             .collect();

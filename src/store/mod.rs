@@ -141,7 +141,11 @@ impl Store {
     /// Opens a store written by [`Store::build`]; refuses one of another format.
     #[tracing::instrument(skip_all, fields(path = %path.display()), err, level = "debug")]
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = open_db(path)?;
+        Store::from_db(path, open_db(path)?)
+    }
+
+    /// Wraps an open sled database, checking its format first.
+    fn from_db(path: &Path, db: sled::Db) -> Result<Store, StoreError> {
         let meta_tree = db.open_tree("meta")?;
         let corrupt = |what: &str| StoreError::Corrupt {
             path: path.to_owned(),
@@ -199,52 +203,52 @@ impl Store {
         let digest = digest_of(&records);
         let mut written = 0u64;
 
-        let mut nodes = sled::Batch::default();
-        let mut search = sled::Batch::default();
-        let mut by_status = sled::Batch::default();
-        let mut by_year = sled::Batch::default();
+        // Plain inserts, not one batch per tree: the store is invisible until the swap, so
+        // atomicity per tree buys nothing, and a batch of every record holds the whole dataset
+        // in memory several times over while sled applies it.
+        let nodes = db.open_tree("nodes")?;
+        let search = db.open_tree("search")?;
+        let by_status = db.open_tree("by_status")?;
+        let by_year = db.open_tree("by_year")?;
         for (node, (key, value)) in dataset.nodes.iter().zip(&records.nodes) {
-            nodes.insert(key.as_slice(), value.as_slice());
-            for token in node.names().flat_map(text::tokens) {
-                search.insert(keys::search(token.text(), &node.id), &[]);
+            nodes.insert(key.as_slice(), value.as_slice())?;
+            let mut tokens: Vec<String> = node
+                .names()
+                .flat_map(text::tokens)
+                .map(|t| t.text().to_owned())
+                .collect();
+            tokens.sort();
+            tokens.dedup();
+            for token in tokens {
+                search.insert(keys::search(&token, &node.id), &[])?;
             }
             let kind = node.kind();
-            match &node.attrs {
-                NodeAttrs::Project(p) => {
-                    by_status.insert(keys::status(kind, p.status, &node.id), &[]);
-                    if let Some(year) = p.start_year {
-                        by_year.insert(keys::year(kind, year, &node.id), &[]);
-                    }
-                }
-                NodeAttrs::Zone(z) => {
-                    by_status.insert(keys::status(kind, z.status, &node.id), &[]);
-                    if let Some(year) = z.established {
-                        by_year.insert(keys::year(kind, year, &node.id), &[]);
-                    }
-                }
-                _ => {}
+            let (status, year) = match &node.attrs {
+                NodeAttrs::Project(p) => (Some(p.status), p.start_year),
+                NodeAttrs::Zone(z) => (Some(z.status), z.established),
+                _ => (None, None),
+            };
+            if let Some(status) = status {
+                by_status.insert(keys::status(kind, status, &node.id), &[])?;
+            }
+            if let Some(year) = year {
+                by_year.insert(keys::year(kind, year, &node.id), &[])?;
             }
             written += 1;
             if written.is_multiple_of(1024) {
                 progress(written);
             }
         }
-        let mut out = sled::Batch::default();
-        let mut inn = sled::Batch::default();
+        let out = db.open_tree("out")?;
+        let inn = db.open_tree("in")?;
         for (edge, (key, value)) in dataset.edges.iter().zip(&records.edges) {
-            out.insert(key.as_slice(), value.as_slice());
-            inn.insert(keys::adjacency(&edge.to, edge.edge_type, &edge.from), &[]);
+            out.insert(key.as_slice(), value.as_slice())?;
+            inn.insert(keys::adjacency(&edge.to, edge.edge_type, &edge.from), &[])?;
             written += 1;
             if written.is_multiple_of(1024) {
                 progress(written);
             }
         }
-        db.open_tree("nodes")?.apply_batch(nodes)?;
-        db.open_tree("out")?.apply_batch(out)?;
-        db.open_tree("in")?.apply_batch(inn)?;
-        db.open_tree("search")?.apply_batch(search)?;
-        db.open_tree("by_status")?.apply_batch(by_status)?;
-        db.open_tree("by_year")?.apply_batch(by_year)?;
 
         let mut counts = BTreeMap::new();
         for node in &dataset.nodes {
@@ -261,9 +265,11 @@ impl Store {
         meta_tree.insert(META_FORMAT, &[FORMAT_VERSION])?;
         db.flush()?;
         progress(written);
-        drop((meta_tree, db));
+        drop(meta_tree);
 
-        let store = Store::open(path)?;
+        // Check through the same handle: re-opening would race sled's background threads for
+        // the file lock, which they release only some time after the handle is dropped.
+        let store = Store::from_db(path, db)?;
         store.verify()?;
         Ok(store)
     }
@@ -550,10 +556,18 @@ const LOCK_WAIT: Duration = Duration::from_secs(2);
 /// threads a moment after the last handle is dropped (spacejam/sled#1234), so reopening a store
 /// just closed — as [`Store::build`] does to verify what it wrote — can find it still locked.
 /// Waits a bounded time for that lock; any other error, or a lock held longer, is returned.
+/// sled's page cache size (its default is 1 GiB).
+const CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
 fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     let deadline = Instant::now() + LOCK_WAIT;
     loop {
-        match sled::Config::new().path(path).open() {
+        // A modest page cache: the store is read-mostly and the OS caches its file anyway.
+        match sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+        {
             Err(sled::Error::Io(e))
                 if e.to_string().contains("could not acquire lock")
                     && Instant::now() < deadline =>
