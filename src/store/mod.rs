@@ -557,7 +557,7 @@ const LOCK_WAIT: Duration = Duration::from_secs(2);
 /// just closed — as [`Store::build`] does to verify what it wrote — can find it still locked.
 /// Waits a bounded time for that lock; any other error, or a lock held longer, is returned.
 /// sled's page cache size (its default is 1 GiB).
-const CACHE_BYTES: u64 = 256 * 1024 * 1024;
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     let deadline = Instant::now() + LOCK_WAIT;
