@@ -540,6 +540,13 @@ fn links(e: &Entity, types: &[Et], dir: Dir, kind: Kind) -> ApiResult<Vec<Link>>
     e.batch.linked(e.id(), types, dir, kind)
 }
 
+/// The nodes at the far end of `e`'s links, in ID order, ready to page through.
+fn linked_in_id_order(e: &Entity, types: &[Et], dir: Dir, kind: Kind) -> ApiResult<Vec<Entity>> {
+    let mut rows: Vec<Entity> = links(e, types, dir, kind)?.into_iter().map(|l| l.entity).collect();
+    rows.sort_by(|a, b| a.id().cmp(b.id()));
+    Ok(rows)
+}
+
 node_object!(
     #[Object]
     /// A country: China or an ASEAN member state.
@@ -578,8 +585,7 @@ node_object!(
         /// Cooperation zones and industrial parks hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn zones(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneConnection> {
-            let mut rows: Vec<Entity> = links(&self.0, &[Et::LocatedIn], Dir::In, Kind::Zone)?.into_iter().map(|l| l.entity).collect();
-            rows.sort_by(|a, b| a.id().cmp(b.id()));
+            let rows = linked_in_id_order(&self.0, &[Et::LocatedIn], Dir::In, Kind::Zone)?;
             Ok(ZoneConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Enterprises active here: taking part in a project or developing a zone hosted here.
@@ -600,8 +606,7 @@ node_object!(
         /// Enterprises whose home country this is.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn headquartered_enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
-            let mut rows: Vec<Entity> = links(&self.0, &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise)?.into_iter().map(|l| l.entity).collect();
-            rows.sort_by(|a, b| a.id().cmp(b.id()));
+            let rows = linked_in_id_order(&self.0, &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise)?;
             Ok(EnterpriseConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Frameworks the country belongs to (ASEAN, ACFTA, RCEP, Belt and Road, ...).
@@ -649,8 +654,7 @@ node_object!(
         /// Enterprises directly below this one.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn subsidiaries(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
-            let mut rows: Vec<Entity> = links(&self.0, &[Et::SubsidiaryOf], Dir::In, Kind::Enterprise)?.into_iter().map(|l| l.entity).collect();
-            rows.sort_by(|a, b| a.id().cmp(b.id()));
+            let rows = linked_in_id_order(&self.0, &[Et::SubsidiaryOf], Dir::In, Kind::Enterprise)?;
             Ok(EnterpriseConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Projects the enterprise takes part in, with its roles; `includeSubsidiaries` adds
@@ -853,8 +857,7 @@ node_object!(
         /// Projects inside the zone.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            let mut rows: Vec<Entity> = links(&self.0, &[Et::InZone], Dir::In, Kind::Project)?.into_iter().map(|l| l.entity).collect();
-            rows.sort_by(|a, b| a.id().cmp(b.id()));
+            let rows = linked_in_id_order(&self.0, &[Et::InZone], Dir::In, Kind::Project)?;
             Ok(ProjectConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
         /// Sectors the zone focuses on.
@@ -883,8 +886,7 @@ node_object!(
         /// Projects a source ties to this framework.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            let mut rows: Vec<Entity> = links(&self.0, &[Et::AlignedWith], Dir::In, Kind::Project)?.into_iter().map(|l| l.entity).collect();
-            rows.sort_by(|a, b| a.id().cmp(b.id()));
+            let rows = linked_in_id_order(&self.0, &[Et::AlignedWith], Dir::In, Kind::Project)?;
             Ok(ProjectConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
         }
     }
