@@ -542,7 +542,10 @@ fn links(e: &Entity, types: &[Et], dir: Dir, kind: Kind) -> ApiResult<Vec<Link>>
 
 /// The nodes at the far end of `e`'s links, in ID order, ready to page through.
 fn linked_in_id_order(e: &Entity, types: &[Et], dir: Dir, kind: Kind) -> ApiResult<Vec<Entity>> {
-    let mut rows: Vec<Entity> = links(e, types, dir, kind)?.into_iter().map(|l| l.entity).collect();
+    let mut rows: Vec<Entity> = links(e, types, dir, kind)?
+        .into_iter()
+        .map(|l| l.entity)
+        .collect();
     rows.sort_by(|a, b| a.id().cmp(b.id()));
     Ok(rows)
 }

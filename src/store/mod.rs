@@ -556,7 +556,10 @@ const LOCK_WAIT: Duration = Duration::from_secs(2);
 /// threads a moment after the last handle is dropped (spacejam/sled#1234), so reopening a store
 /// just closed — as [`Store::build`] does to verify what it wrote — can find it still locked.
 /// Waits a bounded time for that lock; any other error, or a lock held longer, is returned.
-/// sled's page cache size (its default is 1 GiB).
+/// sled's page cache size (its default is 1 GiB). sled counts on-disk bytes, and the memory it
+/// uses is several times this (sled issues 986, 1309), so it is kept small: at scale 100 an
+/// export peaks at 175 MB with 64 MiB here and 118 MB with 16 MiB, 69 MB of which is opening the
+/// store at all.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
