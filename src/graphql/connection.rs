@@ -124,6 +124,7 @@ pub fn decode_cursor(name: &str, cursor: &str) -> ApiResult<Id> {
 }
 
 /// One page cut from an ordered list.
+#[derive(Clone)]
 pub struct Page<T> {
     pub rows: Vec<(String, T)>,
     pub info: PageInfo,

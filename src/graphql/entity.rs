@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use crate::model::{Direction, EdgeType, Id, Kind, Node};
 use crate::store::{EdgeRef, Store};
 
+use super::connection::Page;
 use super::error::{ApiError, ApiResult};
 
 /// A node plus the batch it came in.
@@ -37,6 +38,10 @@ pub struct Link {
 type EdgeKey = (Vec<EdgeType>, u8);
 /// Every sibling's neighbours over one kind of edge.
 type LinksById = Arc<BTreeMap<Id, Vec<Link>>>;
+/// Every sibling's edges over one kind of edge, without the nodes at their far ends.
+type EdgesById = Arc<BTreeMap<Id, Vec<EdgeRef>>>;
+/// Every sibling's page of one connection, or why its arguments do not fit its list.
+type PagesById = Arc<BTreeMap<Id, ApiResult<Page<Link>>>>;
 /// Source nodes read so far, by ID.
 type SourceCache = Option<Arc<HashMap<Id, Arc<Node>>>>;
 
@@ -49,6 +54,8 @@ pub struct Batch {
     /// Sources cited by edges read so far, added as they are read.
     edge_cited: Mutex<Vec<Id>>,
     links: Mutex<HashMap<EdgeKey, LinksById>>,
+    edges: Mutex<HashMap<EdgeKey, EdgesById>>,
+    pages: Mutex<HashMap<String, PagesById>>,
     sources: Mutex<SourceCache>,
 }
 
@@ -75,6 +82,8 @@ impl Batch {
             cited,
             edge_cited: Mutex::default(),
             links: Mutex::default(),
+            edges: Mutex::default(),
+            pages: Mutex::default(),
             sources: Mutex::default(),
         });
         nodes
@@ -150,6 +159,101 @@ impl Batch {
                 (id, links)
             })
             .collect())
+    }
+
+    /// Every sibling's edges over `types` in `direction`, read in one call on first use,
+    /// without reading the nodes at their far ends.
+    fn edges(&self, types: &[EdgeType], direction: Direction) -> ApiResult<EdgesById> {
+        let key = (types.to_vec(), direction_key(direction));
+        let mut cache = self.edges.lock().map_err(|_| ApiError::Internal)?;
+        if let Some(edges) = cache.get(&key) {
+            return Ok(Arc::clone(edges));
+        }
+        let edges = Arc::new(
+            self.store
+                .edges_of_many(&self.ids, Some(types), direction)?,
+        );
+        if let Ok(mut cited) = self.edge_cited.lock() {
+            cited.extend(
+                edges
+                    .values()
+                    .flatten()
+                    .flat_map(|e| e.props.sources.iter().cloned()),
+            );
+        }
+        cache.insert(key, Arc::clone(&edges));
+        Ok(edges)
+    }
+
+    /// One page of `id`'s neighbours over `types`, cut before any neighbour is read.
+    ///
+    /// On first use `select` cuts every sibling's page from its edges (siblings share the
+    /// field's arguments, so `key`, which names the field and its arguments, is the same for
+    /// all); then the nodes on all those pages are read in one call and become the next level's
+    /// batch. A page of 20 under a country with 10,000 projects reads 20 projects, not 10,000.
+    pub fn page(
+        &self,
+        id: &Id,
+        types: &[EdgeType],
+        direction: Direction,
+        key: String,
+        select: &dyn Fn(Vec<EdgeRef>) -> ApiResult<Page<EdgeRef>>,
+    ) -> ApiResult<Page<Link>> {
+        let mut cache = self.pages.lock().map_err(|_| ApiError::Internal)?;
+        if let Some(pages) = cache.get(&key) {
+            return pages
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| Err(ApiError::Internal));
+        }
+        let edges = self.edges(types, direction)?;
+        let cut: BTreeMap<&Id, ApiResult<Page<EdgeRef>>> = self
+            .ids
+            .iter()
+            .map(|near| (near, select(edges.get(near).cloned().unwrap_or_default())))
+            .collect();
+        let mut far: Vec<Id> = cut
+            .values()
+            .flatten()
+            .flat_map(|page| page.rows.iter().map(|(_, e)| e.other.clone()))
+            .collect();
+        far.sort();
+        far.dedup();
+        let entities: HashMap<Id, Entity> = Batch::load(&self.store, &far)?
+            .into_iter()
+            .map(|e| (e.id().clone(), e))
+            .collect();
+        let pages: BTreeMap<Id, ApiResult<Page<Link>>> = cut
+            .into_iter()
+            .map(|(near, page)| {
+                let page = page.map(|page| Page {
+                    rows: page
+                        .rows
+                        .into_iter()
+                        .filter_map(|(cursor, edge)| {
+                            entities.get(&edge.other).map(|entity| {
+                                (
+                                    cursor,
+                                    Link {
+                                        entity: entity.clone(),
+                                        edge,
+                                    },
+                                )
+                            })
+                        })
+                        .collect(),
+                    info: page.info,
+                    total: page.total,
+                });
+                (near.clone(), page)
+            })
+            .collect();
+        let pages = Arc::new(pages);
+        cache.insert(key, Arc::clone(&pages));
+        pages
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| Err(ApiError::Internal))
     }
 
     /// Linked entities of one kind only (a country's `LOCATED_IN` in-edges come from projects

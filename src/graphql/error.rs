@@ -10,7 +10,7 @@ use crate::store::StoreError;
 /// Deliberately not `Display` (so no `thiserror`): async-graphql converts anything `Display`
 /// into an error without a code, and that blanket conversion would win over ours whenever a
 /// resolver writes `?`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ApiError {
     /// The request asked for something malformed: a bad ID, cursor or argument.
     BadUserInput(String),

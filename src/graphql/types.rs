@@ -16,7 +16,7 @@ use super::enums::*;
 use super::error::{ApiError, ApiResult};
 use super::filter::{tier_of, Evaluator, ProjectFilter};
 use crate::model::{self, Direction as Dir, EdgeType as Et, Id, Kind, NodeAttrs};
-use crate::store::Store;
+use crate::store::{EdgeRef, Store};
 use crate::text;
 
 /// The store, as every resolver reaches it.
@@ -255,23 +255,17 @@ impl Participation {
     }
 }
 
-fn participations(
-    near: &Entity,
-    links: Vec<Link>,
-    roles: Option<&[Role]>,
-    args: PageArgs<'_>,
-) -> ApiResult<(Vec<Participation>, PageInfo, i32)> {
-    let wanted: Option<Vec<model::Role>> = roles.map(|r| r.iter().map(|&r| r.into()).collect());
-    let mut rows: Vec<Link> = links
-        .into_iter()
-        .filter(|l| {
-            wanted
-                .as_ref()
-                .is_none_or(|w| l.edge.props.roles.iter().any(|r| w.contains(r)))
-        })
-        .collect();
-    rows.sort_by(|a, b| a.entity.id().cmp(b.entity.id()));
-    let page = paginate(rows, |l| l.entity.id(), args)?;
+/// The roles a client asked for, as model roles.
+fn wanted_roles(roles: Option<&[Role]>) -> Option<Vec<model::Role>> {
+    roles.map(|r| r.iter().map(|&r| r.into()).collect())
+}
+
+/// Whether an edge's roles include one of `wanted` (any edge when `None`).
+fn plays(edge: &EdgeRef, wanted: Option<&[model::Role]>) -> bool {
+    wanted.is_none_or(|w| edge.props.roles.iter().any(|r| w.contains(r)))
+}
+
+fn participations(near: &Entity, page: Page<Link>) -> (Vec<Participation>, PageInfo, i32) {
     let total = i32::try_from(page.total).unwrap_or(i32::MAX);
     let rows = page
         .rows
@@ -282,7 +276,58 @@ fn participations(
             near: Arc::clone(&near.batch),
         })
         .collect();
-    Ok((rows, page.info, total))
+    (rows, page.info, total)
+}
+
+/// A page of `e`'s neighbours of `kind` over `types`, in ID order, kept by `keep`, cut before
+/// any neighbour is read (see [`Batch::page`]). `field` and `extra` name the field and any
+/// argument besides the page's, so that siblings asking the same share one read.
+#[allow(clippy::too_many_arguments)]
+fn neighbour_page(
+    e: &Entity,
+    field: &str,
+    types: &[Et],
+    dir: Dir,
+    kind: Kind,
+    args: PageArgs<'_>,
+    extra: String,
+    keep: &dyn Fn(&EdgeRef) -> ApiResult<bool>,
+) -> ApiResult<Page<Link>> {
+    let key = format!(
+        "{field}|{:?}|{:?}|{:?}|{:?}|{}|{extra}",
+        args.first, args.after, args.last, args.before, args.max
+    );
+    e.batch.page(e.id(), types, dir, key, &|edges| {
+        let mut rows = Vec::new();
+        for edge in edges {
+            if edge.other.kind() == kind && keep(&edge)? {
+                rows.push(edge);
+            }
+        }
+        rows.sort_by(|a, b| a.other.cmp(&b.other));
+        rows.dedup_by(|a, b| a.other == b.other);
+        paginate(rows, |edge| &edge.other, args)
+    })
+}
+
+/// A keep-test for [`neighbour_page`] from an optional project filter, evaluated at most once.
+fn project_filter_test<'f>(
+    ctx: &'f Context<'_>,
+    filter: Option<&'f ProjectFilter>,
+) -> impl Fn(&EdgeRef) -> ApiResult<bool> + 'f {
+    let set: std::cell::RefCell<Option<super::filter::IdSet>> = std::cell::RefCell::new(None);
+    move |edge: &EdgeRef| {
+        let Some(filter) = filter else {
+            return Ok(true);
+        };
+        if set.borrow().is_none() {
+            *set.borrow_mut() = Some(Evaluator::new(store(ctx)).projects(filter)?);
+        }
+        Ok(set
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.contains(&edge.other)))
+    }
 }
 
 macro_rules! participation_types {
@@ -335,9 +380,9 @@ macro_rules! participation_types {
         }
 
         impl $conn {
-            fn build(near: &Entity, links: Vec<Link>, roles: Option<&[Role]>, args: PageArgs<'_>) -> ApiResult<Self> {
-                let (rows, page_info, total_count) = participations(near, links, roles, args)?;
-                Ok($conn { edges: rows.into_iter().map($edge).collect(), page_info, total_count })
+            fn from_page(near: &Entity, page: Page<Link>) -> Self {
+                let (rows, page_info, total_count) = participations(near, page);
+                $conn { edges: rows.into_iter().map($edge).collect(), page_info, total_count }
             }
         }
     };
@@ -540,16 +585,6 @@ fn links(e: &Entity, types: &[Et], dir: Dir, kind: Kind) -> ApiResult<Vec<Link>>
     e.batch.linked(e.id(), types, dir, kind)
 }
 
-/// The nodes at the far end of `e`'s links, in ID order, ready to page through.
-fn linked_in_id_order(e: &Entity, types: &[Et], dir: Dir, kind: Kind) -> ApiResult<Vec<Entity>> {
-    let mut rows: Vec<Entity> = links(e, types, dir, kind)?
-        .into_iter()
-        .map(|l| l.entity)
-        .collect();
-    rows.sort_by(|a, b| a.id().cmp(b.id()));
-    Ok(rows)
-}
-
 node_object!(
     #[Object]
     /// A country: China or an ASEAN member state.
@@ -581,15 +616,23 @@ node_object!(
         /// Projects hosted here, filtered and ordered as asked.
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>, #[graphql(desc = "Return at most this many rows from the end (at most the page size limit, 500 by default).")] last: Option<i32>, #[graphql(desc = "Stop before the row with this cursor (a `startCursor` from a previous page).")] before: Option<String>) -> async_graphql::Result<ProjectConnection> {
+            let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
+            if order_by.as_ref().is_none_or(Vec::is_empty) {
+                let keep = project_filter_test(ctx, filter.as_ref());
+                let page = neighbour_page(&self.0, "Country.projects", &[Et::LocatedIn], Dir::In, Kind::Project, args, format!("{filter:?}"), &keep)?;
+                return Ok(ProjectConnection::from_page(page.map(|l| l.entity)));
+            }
+            // Any other order needs every candidate's attributes, so all of them are read.
             let rows = links(&self.0, &[Et::LocatedIn], Dir::In, Kind::Project)?.into_iter().map(|l| l.entity).collect();
             let rows = filter_and_sort(ctx, rows, filter.as_ref(), order_by.as_deref())?;
-            Ok(ProjectConnection::of(rows, PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()))?)
+            Ok(ProjectConnection::of(rows, args)?)
         }
         /// Cooperation zones and industrial parks hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn zones(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneConnection> {
-            let rows = linked_in_id_order(&self.0, &[Et::LocatedIn], Dir::In, Kind::Zone)?;
-            Ok(ZoneConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
+            let args = PageArgs::forward(ctx, first, after.as_ref());
+            let page = neighbour_page(&self.0, "ZoneConnection:LocatedIn", &[Et::LocatedIn], Dir::In, Kind::Zone, args, String::new(), &|_| Ok(true))?;
+            Ok(ZoneConnection::from_page(page.map(|l| l.entity)))
         }
         /// Enterprises active here: taking part in a project or developing a zone hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
@@ -609,8 +652,9 @@ node_object!(
         /// Enterprises whose home country this is.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn headquartered_enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
-            let rows = linked_in_id_order(&self.0, &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise)?;
-            Ok(EnterpriseConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
+            let args = PageArgs::forward(ctx, first, after.as_ref());
+            let page = neighbour_page(&self.0, "EnterpriseConnection:HeadquarteredIn", &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise, args, String::new(), &|_| Ok(true))?;
+            Ok(EnterpriseConnection::from_page(page.map(|l| l.entity)))
         }
         /// Frameworks the country belongs to (ASEAN, ACFTA, RCEP, Belt and Road, ...).
         async fn frameworks(&self) -> async_graphql::Result<Vec<Framework>> {
@@ -657,16 +701,27 @@ node_object!(
         /// Enterprises directly below this one.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn subsidiaries(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
-            let rows = linked_in_id_order(&self.0, &[Et::SubsidiaryOf], Dir::In, Kind::Enterprise)?;
-            Ok(EnterpriseConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
+            let args = PageArgs::forward(ctx, first, after.as_ref());
+            let page = neighbour_page(&self.0, "EnterpriseConnection:SubsidiaryOf", &[Et::SubsidiaryOf], Dir::In, Kind::Enterprise, args, String::new(), &|_| Ok(true))?;
+            Ok(EnterpriseConnection::from_page(page.map(|l| l.entity)))
         }
         /// Projects the enterprise takes part in, with its roles; `includeSubsidiaries` adds
         /// those of every enterprise below it.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(default, desc = "Also list the projects of every enterprise below this one in its group.")] include_subsidiaries: bool, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseProjectConnection> {
             let store = store(ctx);
+            let args = PageArgs::forward(ctx, first, after.as_ref());
+            let roles = wanted_roles(role.as_deref());
+            if !include_subsidiaries {
+                let in_filter = project_filter_test(ctx, filter.as_ref());
+                let keep = |edge: &EdgeRef| Ok(plays(edge, roles.as_deref()) && in_filter(edge)?);
+                let extra = format!("{roles:?}|{filter:?}");
+                let page = neighbour_page(&self.0, "Enterprise.projects", &[Et::ParticipatesIn], Dir::Out, Kind::Project, args, extra, &keep)?;
+                return Ok(EnterpriseProjectConnection::from_page(&self.0, page));
+            }
+            // A group's projects come from several enterprises' edges, so they are read whole.
             let mut all = links(&self.0, &[Et::ParticipatesIn], Dir::Out, Kind::Project)?;
-            if include_subsidiaries {
+            {
                 let below = Evaluator::new(store).with_descendants(std::slice::from_ref(self.0.id()), Et::SubsidiaryOf)?;
                 let others: Vec<Id> = below.into_iter().filter(|id| id != self.0.id()).collect();
                 for sub in Batch::load(store, &others)? {
@@ -681,7 +736,10 @@ node_object!(
                 let keep = Evaluator::new(store).projects(filter)?;
                 all.retain(|l| keep.contains(l.entity.id()));
             }
-            Ok(EnterpriseProjectConnection::build(&self.0, all, role.as_deref(), PageArgs::forward(ctx, first, after.as_ref()))?)
+            all.retain(|l| plays(&l.edge, roles.as_deref()));
+            all.sort_by(|a, b| a.entity.id().cmp(b.entity.id()));
+            let page = paginate(all, |l| l.entity.id(), args)?;
+            Ok(EnterpriseProjectConnection::from_page(&self.0, page))
         }
         /// Zones the enterprise develops.
         async fn zones(&self) -> async_graphql::Result<Vec<Zone>> {
@@ -759,8 +817,11 @@ node_object!(
         /// Enterprises taking part, with their roles; `role` keeps only those playing one of them.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectEnterpriseConnection> {
-            let all = links(&self.0, &[Et::ParticipatesIn], Dir::In, Kind::Enterprise)?;
-            Ok(ProjectEnterpriseConnection::build(&self.0, all, role.as_deref(), PageArgs::forward(ctx, first, after.as_ref()))?)
+            let args = PageArgs::forward(ctx, first, after.as_ref());
+            let roles = wanted_roles(role.as_deref());
+            let keep = |edge: &EdgeRef| Ok(plays(edge, roles.as_deref()));
+            let page = neighbour_page(&self.0, "Project.enterprises", &[Et::ParticipatesIn], Dir::In, Kind::Enterprise, args, format!("{roles:?}"), &keep)?;
+            Ok(ProjectEnterpriseConnection::from_page(&self.0, page))
         }
     }
 );
@@ -854,14 +915,16 @@ node_object!(
         /// Enterprises developing the zone, with their roles.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn developers(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneDeveloperConnection> {
-            let all = links(&self.0, &[Et::Develops], Dir::In, Kind::Enterprise)?;
-            Ok(ZoneDeveloperConnection::build(&self.0, all, None, PageArgs::forward(ctx, first, after.as_ref()))?)
+            let args = PageArgs::forward(ctx, first, after.as_ref());
+            let page = neighbour_page(&self.0, "Zone.developers", &[Et::Develops], Dir::In, Kind::Enterprise, args, String::new(), &|_| Ok(true))?;
+            Ok(ZoneDeveloperConnection::from_page(&self.0, page))
         }
         /// Projects inside the zone.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            let rows = linked_in_id_order(&self.0, &[Et::InZone], Dir::In, Kind::Project)?;
-            Ok(ProjectConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
+            let args = PageArgs::forward(ctx, first, after.as_ref());
+            let page = neighbour_page(&self.0, "ProjectConnection:InZone", &[Et::InZone], Dir::In, Kind::Project, args, String::new(), &|_| Ok(true))?;
+            Ok(ProjectConnection::from_page(page.map(|l| l.entity)))
         }
         /// Sectors the zone focuses on.
         async fn sectors(&self) -> async_graphql::Result<Vec<Sector>> {
@@ -889,8 +952,9 @@ node_object!(
         /// Projects a source ties to this framework.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            let rows = linked_in_id_order(&self.0, &[Et::AlignedWith], Dir::In, Kind::Project)?;
-            Ok(ProjectConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
+            let args = PageArgs::forward(ctx, first, after.as_ref());
+            let page = neighbour_page(&self.0, "ProjectConnection:AlignedWith", &[Et::AlignedWith], Dir::In, Kind::Project, args, String::new(), &|_| Ok(true))?;
+            Ok(ProjectConnection::from_page(page.map(|l| l.entity)))
         }
     }
 );

@@ -132,6 +132,8 @@ pub struct Store {
     meta: Meta,
     /// Calls that touched the trees; lets tests prove that nested queries read in batches.
     reads: AtomicU64,
+    /// Node records decoded; lets tests prove that a page reads its rows, not the whole list.
+    decoded: AtomicU64,
 }
 
 const META_FORMAT: &[u8] = b"format";
@@ -179,6 +181,7 @@ impl Store {
             db,
             meta,
             reads: AtomicU64::new(0),
+            decoded: AtomicU64::new(0),
         })
     }
 
@@ -325,6 +328,11 @@ impl Store {
         self.reads.load(Ordering::Relaxed)
     }
 
+    /// How many node records point and batch lookups have decoded.
+    pub fn decoded_count(&self) -> u64 {
+        self.decoded.load(Ordering::Relaxed)
+    }
+
     fn count_read(&self) {
         self.reads.fetch_add(1, Ordering::Relaxed);
     }
@@ -341,6 +349,7 @@ impl Store {
     }
 
     fn get_node(&self, id: &Id) -> Result<Option<Node>, StoreError> {
+        self.decoded.fetch_add(1, Ordering::Relaxed);
         let key = keys::node(id);
         self.nodes
             .get(&key)?

@@ -156,3 +156,44 @@ fn a_lookup_by_id_reads_the_store_once_per_level() {
     assert!(response.errors.is_empty());
     assert_eq!(store.read_count() - before, 1, "one read for one node");
 }
+
+#[test]
+fn a_small_page_under_a_long_list_reads_the_page_not_the_list() {
+    // Arrange: a country of the generated dataset hosts about a hundred projects. The store is
+    // this test's own, so that no other test's reads are counted.
+    let dir = data_dir();
+    let out = dir.path().join("seed");
+    capgraph::generate::generate(&out, 1, 42, &|_| {}).expect("a generated dataset");
+    let own = seeded(&SeedFiles::from_dir(&out).expect("readable seed files"));
+    let store = &own.store;
+    let schema = build_schema(Arc::clone(store), &Limits::default());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let query = r#"{ country(code: "KH") { projects(first: 3) { totalCount
+        nodes { id enterprises(first: 2) { totalCount edges { node { id } } } } } } }"#;
+
+    // Act
+    let before = store.decoded_count();
+    let response = runtime.block_on(execute(&schema, Request::new(query)));
+    let decoded = store.decoded_count() - before;
+
+    // Assert
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().expect("JSON data");
+    let total = data["country"]["projects"]["totalCount"].as_u64().unwrap();
+    let page = data["country"]["projects"]["nodes"].as_array().unwrap();
+    let enterprises: usize = page
+        .iter()
+        .map(|p| p["enterprises"]["edges"].as_array().unwrap().len())
+        .sum();
+    assert!(total > 50, "the list is long: {total}");
+    assert_eq!(page.len(), 3);
+    // The country (looked up, then wrapped), the three projects and their enterprises.
+    let wanted = 2 + 3 + enterprises as u64;
+    assert!(
+        decoded <= wanted,
+        "decoded {decoded} nodes for a page of {} rows under a list of {total}",
+        wanted
+    );
+}
