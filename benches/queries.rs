@@ -79,10 +79,13 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a current-thread runtime")
 }
 
-fn configure<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
+/// Small samples and short times keep a full run to a few minutes on two cores. Queries take
+/// ten samples: the slowest runs near a second at scale 100, and criterion then samples it flat
+/// (one iteration per sample) on its own.
+fn configure<'a>(c: &'a mut Criterion, name: &str, samples: usize) -> BenchmarkGroup<'a, WallTime> {
     let mut group = c.benchmark_group(name);
     group
-        .sample_size(20)
+        .sample_size(samples)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
     group
@@ -109,7 +112,7 @@ fn bench_store(c: &mut Criterion, fixture: &Fixture, ids: &Ids) {
         out_edges.len()
     );
 
-    let mut group = configure(c, &format!("store/{}", fixture.name));
+    let mut group = configure(c, &format!("store/{}", fixture.name), 20);
     group.bench_function("node", |b| b.iter(|| store.node(&project).unwrap()));
     group.bench_function("nodes_50", |b| b.iter(|| store.nodes(&fifty).unwrap()));
     group.bench_function("edges_country_out", |b| {
@@ -124,7 +127,7 @@ fn bench_store(c: &mut Criterion, fixture: &Fixture, ids: &Ids) {
 fn bench_queries(c: &mut Criterion, fixture: &Fixture, ids: &Ids) {
     let schema: AppSchema = build_schema(Arc::clone(&fixture.store), &Limits::default());
     let rt = runtime();
-    let mut group = configure(c, &format!("graphql/{}", fixture.name));
+    let mut group = configure(c, &format!("graphql/{}", fixture.name), 10);
     for (name, query) in queries(ids) {
         let before = fixture.store.read_count();
         let response = rt.block_on(execute(&schema, Request::new(query.as_str())));

@@ -1,6 +1,6 @@
 //! Stores the benches read: the embedded dataset seeded into a temp dir, and a synthetic scale-100
-//! store (about 100,000 projects) cached under `target/bench-data/` because seeding it takes
-//! close to a minute.
+//! store (about 100,000 projects) cached under `target/bench-data/`, because seeding it takes
+//! about 15 seconds that every run would otherwise repeat.
 //!
 //! The cache is reused only while it still matches the generator: every run regenerates the seed
 //! files (under a second), hashes them, and compares that hash and the store's digest with the
@@ -111,7 +111,7 @@ pub fn scale_100() -> Fixture {
         }
     }
 
-    eprintln!("[fixture] scale-{SCALE}: no matching cached store; building one (about a minute)");
+    eprintln!("[fixture] scale-{SCALE}: no matching cached store; building one (15 s or more)");
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).expect("the bench-data dir is writable");
     // The origin must not be `embedded`, or `capgraph serve` would re-seed over it.
