@@ -8,7 +8,7 @@ use super::entity::{Batch, Entity};
 use super::enums::{Direction, EdgeType, Role};
 use super::error::{ApiError, ApiResult};
 use super::filter::parse_id;
-use super::types::{store, NodeIface, Source};
+use super::types::{source_objects, store, NodeIface, Source};
 use crate::model::{self, Id};
 use crate::store::{EdgeRef, Store};
 
@@ -65,12 +65,7 @@ impl GraphEdge {
     }
     /// Sources for the relationship.
     async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
-        let batch = &self.from.batch;
-        Ok(batch
-            .sources(&self.edge.props.sources)?
-            .into_iter()
-            .map(|n| Source(batch.wrap_source(n)))
-            .collect())
+        Ok(source_objects(&self.from.batch, &self.edge.props.sources)?)
     }
 }
 

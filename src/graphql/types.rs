@@ -246,12 +246,7 @@ impl Participation {
     }
 
     fn sources(&self) -> ApiResult<Vec<Source>> {
-        Ok(self
-            .near
-            .sources(&self.link.edge.props.sources)?
-            .into_iter()
-            .map(|n| Source(self.near.wrap_source(n)))
-            .collect())
+        source_objects(&self.near, &self.link.edge.props.sources)
     }
 }
 
@@ -410,12 +405,18 @@ participation_types!(
     Enterprise
 );
 
-impl Batch {
-    /// Wraps a source node read through this batch.
-    pub fn wrap_source(&self, node: Arc<model::Node>) -> Entity {
-        let mut wrapped = Batch::entities(self.store(), vec![(*node).clone()]);
-        wrapped.pop().expect("one node in, one entity out")
-    }
+/// The sources `ids` names, read through `batch` (once for every source its siblings cite),
+/// as API objects.
+pub fn source_objects(batch: &Batch, ids: &[Id]) -> ApiResult<Vec<Source>> {
+    let nodes = batch
+        .sources(ids)?
+        .into_iter()
+        .map(|n| (*n).clone())
+        .collect();
+    Ok(Batch::entities(batch.store(), nodes)
+        .into_iter()
+        .map(Source)
+        .collect())
 }
 
 /// A sum of money as a source states it.
@@ -444,12 +445,7 @@ pub struct Money {
 impl Money {
     /// Where the figure comes from.
     async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
-        Ok(self
-            .batch
-            .sources(&self.source_ids)?
-            .into_iter()
-            .map(|n| Source(self.batch.wrap_source(n)))
-            .collect())
+        Ok(source_objects(&self.batch, &self.source_ids)?)
     }
 }
 
@@ -475,12 +471,7 @@ pub struct Quantity {
 impl Quantity {
     /// Where the figure comes from.
     async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
-        Ok(self
-            .batch
-            .sources(&self.source_ids)?
-            .into_iter()
-            .map(|n| Source(self.batch.wrap_source(n)))
-            .collect())
+        Ok(source_objects(&self.batch, &self.source_ids)?)
     }
 }
 
@@ -569,8 +560,7 @@ macro_rules! node_object {
             }
             /// Sources for this node's facts.
             async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
-                let batch = &self.0.batch;
-                Ok(batch.sources(&self.0.node.sources)?.into_iter().map(|n| Source(batch.wrap_source(n))).collect())
+                Ok(source_objects(&self.0.batch, &self.0.node.sources)?)
             }
             /// Indicators (sourced figures) about this node.
             async fn indicators(&self) -> async_graphql::Result<Vec<Indicator>> {
