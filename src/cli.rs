@@ -234,9 +234,11 @@ fn read_seed(from: Option<&Path>) -> anyhow::Result<SeedFiles> {
     }
 }
 
-/// A progress bar on stderr when it is a terminal; silent otherwise.
+/// A progress bar on stderr when stdout and stderr are terminals; silent otherwise.
 fn progress_bar(message: &'static str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    // Drawn on stderr, and only for a person at a terminal: a script that pipes stdout (an
+    // export to stdout, say) or captures stderr gets no control characters.
+    if !std::io::stdout().is_terminal() || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
