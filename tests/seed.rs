@@ -88,7 +88,20 @@ fn check(case: &str, file: &str, line: usize, column: usize, path: &str, message
         1,
         "fixture `{case}`: expected one problem, got:\n{all}"
     );
-    let problem = &problems[0];
+    assert_problem(
+        &problems[0],
+        (file, line, column, path, message),
+        &format!("fixture `{case}`:\n{all}"),
+    );
+}
+
+/// Asserts one problem's place and the gist of its message; `context` lists what was found.
+#[track_caller]
+fn assert_problem(
+    problem: &Problem,
+    (file, line, column, path, message): (&str, usize, usize, &str, &str),
+    context: &str,
+) {
     assert_eq!(
         (
             problem.file.as_str(),
@@ -97,11 +110,11 @@ fn check(case: &str, file: &str, line: usize, column: usize, path: &str, message
             problem.path.as_str()
         ),
         (file, line, column, path),
-        "fixture `{case}`: wrong place for\n{all}"
+        "wrong place in {context}"
     );
     assert!(
         problem.message.contains(message),
-        "fixture `{case}`: message lacks `{message}`:\n{all}"
+        "message lacks `{message}` in {context}"
     );
 }
 
@@ -353,21 +366,8 @@ fn problems_in_several_files_are_all_reported_in_one_run() {
     problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let all = listing(&problems);
     assert_eq!(problems.len(), expected.len(), "got:\n{all}");
-    for (problem, (file, line, column, path, message)) in problems.iter().zip(expected) {
-        assert_eq!(
-            (
-                problem.file.as_str(),
-                problem.line,
-                problem.column,
-                problem.path.as_str()
-            ),
-            (file, line, column, path),
-            "got:\n{all}"
-        );
-        assert!(
-            problem.message.contains(message),
-            "`{message}` missing from:\n{all}"
-        );
+    for (problem, expected) in problems.iter().zip(expected) {
+        assert_problem(problem, expected, &all);
     }
 }
 

@@ -48,7 +48,7 @@ impl LookupQuery {
     async fn node(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+        #[graphql(desc = "Any node's ID, e.g. `project:suramadu-bridge` or `country:KH`.")] id: ID,
     ) -> async_graphql::Result<Option<NodeIface>> {
         Ok(one(ctx, &id, None)?.map(Into::into))
     }
@@ -108,7 +108,7 @@ impl LookupQuery {
     async fn enterprise(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+        #[graphql(desc = "The ID, e.g. `enterprise:cccc`.")] id: ID,
     ) -> async_graphql::Result<Option<Enterprise>> {
         Ok(one(ctx, &id, Some(Kind::Enterprise))?.map(Enterprise))
     }
@@ -117,7 +117,7 @@ impl LookupQuery {
     async fn sector(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+        #[graphql(desc = "The ID, e.g. `sector:hydropower`.")] id: ID,
     ) -> async_graphql::Result<Option<Sector>> {
         Ok(one(ctx, &id, Some(Kind::Sector))?.map(Sector))
     }
@@ -126,7 +126,7 @@ impl LookupQuery {
     async fn zone(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+        #[graphql(desc = "The ID, e.g. `zone:sihanoukville-sez`.")] id: ID,
     ) -> async_graphql::Result<Option<Zone>> {
         Ok(one(ctx, &id, Some(Kind::Zone))?.map(Zone))
     }
@@ -135,7 +135,7 @@ impl LookupQuery {
     async fn framework(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+        #[graphql(desc = "The ID, e.g. `framework:belt-and-road`.")] id: ID,
     ) -> async_graphql::Result<Option<Framework>> {
         Ok(one(ctx, &id, Some(Kind::Framework))?.map(Framework))
     }
@@ -144,7 +144,7 @@ impl LookupQuery {
     async fn indicator(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+        #[graphql(desc = "The ID, e.g. `indicator:asean-cooperation-zones`.")] id: ID,
     ) -> async_graphql::Result<Option<Indicator>> {
         Ok(one(ctx, &id, Some(Kind::Indicator))?.map(Indicator))
     }
@@ -153,7 +153,7 @@ impl LookupQuery {
     async fn source(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The ID, e.g. `project:suramadu-bridge`.")] id: ID,
+        #[graphql(desc = "The ID, e.g. `source:capacity-cooperation-2017`.")] id: ID,
     ) -> async_graphql::Result<Option<Source>> {
         Ok(one(ctx, &id, Some(Kind::Source))?.map(Source))
     }

@@ -305,6 +305,23 @@ fn neighbour_page(
     })
 }
 
+/// A page of `e`'s neighbours with nothing filtered out, as nodes.
+fn whole_list_page(
+    e: &Entity,
+    field: &str,
+    types: &[Et],
+    dir: Dir,
+    kind: Kind,
+    args: PageArgs<'_>,
+) -> ApiResult<Page<Entity>> {
+    Ok(
+        neighbour_page(e, field, types, dir, kind, args, String::new(), &|_| {
+            Ok(true)
+        })?
+        .map(|l| l.entity),
+    )
+}
+
 /// A keep-test for [`neighbour_page`] from an optional project filter, evaluated at most once.
 fn project_filter_test<'f>(
     ctx: &'f Context<'_>,
@@ -620,9 +637,7 @@ node_object!(
         /// Cooperation zones and industrial parks hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn zones(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneConnection> {
-            let args = PageArgs::forward(ctx, first, after.as_ref());
-            let page = neighbour_page(&self.0, "ZoneConnection:LocatedIn", &[Et::LocatedIn], Dir::In, Kind::Zone, args, String::new(), &|_| Ok(true))?;
-            Ok(ZoneConnection::from_page(page.map(|l| l.entity)))
+            Ok(ZoneConnection::from_page(whole_list_page(&self.0, "ZoneConnection:LocatedIn", &[Et::LocatedIn], Dir::In, Kind::Zone, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
         /// Enterprises active here: taking part in a project or developing a zone hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
@@ -642,9 +657,7 @@ node_object!(
         /// Enterprises whose home country this is.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn headquartered_enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
-            let args = PageArgs::forward(ctx, first, after.as_ref());
-            let page = neighbour_page(&self.0, "EnterpriseConnection:HeadquarteredIn", &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise, args, String::new(), &|_| Ok(true))?;
-            Ok(EnterpriseConnection::from_page(page.map(|l| l.entity)))
+            Ok(EnterpriseConnection::from_page(whole_list_page(&self.0, "EnterpriseConnection:HeadquarteredIn", &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
         /// Frameworks the country belongs to (ASEAN, ACFTA, RCEP, Belt and Road, ...).
         async fn frameworks(&self) -> async_graphql::Result<Vec<Framework>> {
@@ -691,9 +704,7 @@ node_object!(
         /// Enterprises directly below this one.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn subsidiaries(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
-            let args = PageArgs::forward(ctx, first, after.as_ref());
-            let page = neighbour_page(&self.0, "EnterpriseConnection:SubsidiaryOf", &[Et::SubsidiaryOf], Dir::In, Kind::Enterprise, args, String::new(), &|_| Ok(true))?;
-            Ok(EnterpriseConnection::from_page(page.map(|l| l.entity)))
+            Ok(EnterpriseConnection::from_page(whole_list_page(&self.0, "EnterpriseConnection:SubsidiaryOf", &[Et::SubsidiaryOf], Dir::In, Kind::Enterprise, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
         /// Projects the enterprise takes part in, with its roles; `includeSubsidiaries` adds
         /// those of every enterprise below it.
@@ -912,9 +923,7 @@ node_object!(
         /// Projects inside the zone.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            let args = PageArgs::forward(ctx, first, after.as_ref());
-            let page = neighbour_page(&self.0, "ProjectConnection:InZone", &[Et::InZone], Dir::In, Kind::Project, args, String::new(), &|_| Ok(true))?;
-            Ok(ProjectConnection::from_page(page.map(|l| l.entity)))
+            Ok(ProjectConnection::from_page(whole_list_page(&self.0, "ProjectConnection:InZone", &[Et::InZone], Dir::In, Kind::Project, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
         /// Sectors the zone focuses on.
         async fn sectors(&self) -> async_graphql::Result<Vec<Sector>> {
@@ -942,9 +951,7 @@ node_object!(
         /// Projects a source ties to this framework.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            let args = PageArgs::forward(ctx, first, after.as_ref());
-            let page = neighbour_page(&self.0, "ProjectConnection:AlignedWith", &[Et::AlignedWith], Dir::In, Kind::Project, args, String::new(), &|_| Ok(true))?;
-            Ok(ProjectConnection::from_page(page.map(|l| l.entity)))
+            Ok(ProjectConnection::from_page(whole_list_page(&self.0, "ProjectConnection:AlignedWith", &[Et::AlignedWith], Dir::In, Kind::Project, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
     }
 );
