@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::model::Kind;
 use crate::seed::{self, SeedError, SeedFiles};
-use crate::store::{DataDir, Store};
+use crate::store::{Access, DataDir, Store};
 use crate::telemetry::LogFormat;
 
 /// capgraph: a GraphQL API over a sourced graph of China–ASEAN production-capacity cooperation.
@@ -320,10 +320,10 @@ fn schema_command(args: SchemaArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens the live store of a data directory, or says how to create one.
-pub fn open_store(data: &Path) -> anyhow::Result<Store> {
+/// Opens the live store of a data directory for one pass over it, or says how to create one.
+fn open_store_for_export(data: &Path) -> anyhow::Result<Store> {
     DataDir::new(data)
-        .open_current()
+        .open_current(Access::Sequential)
         .with_context(|| format!("opening the store in {}", data.display()))?
         .ok_or_else(|| {
             BadInput(format!(
@@ -360,7 +360,7 @@ fn export_command(args: ExportArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let store = open_store(&args.data.data)?;
+    let store = open_store_for_export(&args.data.data)?;
     let bar = progress_bar("exporting");
     let progress = |n| bar.set_position(n);
     let target = args

@@ -15,7 +15,7 @@ use crate::graphql::build_schema;
 use crate::http::observe::CapgraphRootSpan;
 use crate::http::{self, AppState};
 use crate::seed::{self, SeedFiles};
-use crate::store::{dataset_digest, DataDir, Store, StoreError};
+use crate::store::{dataset_digest, Access, DataDir, Store, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +42,7 @@ pub struct Application {
 /// re-seeding it when it was seeded from an older embedded dataset.
 pub fn open_or_seed(data: &DataDir) -> Result<Store, StartupError> {
     let embedded = SeedFiles::embedded();
-    match data.open_current()? {
+    match data.open_current(Access::Random)? {
         None => {
             tracing::info!(data = %data.root().display(), "no store yet: seeding from the embedded dataset");
             let dataset = seed::load(&embedded)?;

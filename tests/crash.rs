@@ -15,7 +15,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use capgraph::model::Kind;
-use capgraph::store::{DataDir, Meta};
+use capgraph::store::{Access, DataDir, Meta};
 
 /// Scale of the dataset the killed seedings write. At 3, building the store takes about 2 s in a
 /// debug build on the 2-core machine (measured), so every kill below lands mid-build.
@@ -83,7 +83,7 @@ fn store_dirs(data: &Path) -> BTreeSet<PathBuf> {
 /// The live store's contents, after checking every record against its digest.
 fn live_contents(data: &Path) -> Result<Contents, String> {
     let store = DataDir::new(data)
-        .open_current()
+        .open_current(Access::Random)
         .map_err(|e| format!("the live store does not open: {e}"))?
         .ok_or("the data directory has no live store")?;
     store

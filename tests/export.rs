@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use capgraph::export::{self, Counts, ExportError, Kinds};
 use capgraph::model::{Direction, EdgeType, Id, Kind, NodeAttrs};
 use capgraph::seed::{self, SeedFiles};
-use capgraph::store::{DataDir, Store};
+use capgraph::store::{Access, DataDir, Store};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
@@ -80,7 +80,7 @@ fn edit_seed(path: &Path, array: &str, id: &str, edit: impl FnOnce(&mut Value)) 
 
 fn open(data: &Path) -> Store {
     DataDir::new(data)
-        .open_current()
+        .open_current(Access::Random)
         .expect("store opens")
         .expect("store exists")
 }

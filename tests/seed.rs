@@ -15,7 +15,7 @@ use std::process::{Command, Output};
 
 use capgraph::model::Kind;
 use capgraph::seed::{self, Problem, SeedError, SeedFiles};
-use capgraph::store::{DataDir, Meta, Store};
+use capgraph::store::{Access, DataDir, Meta, Store};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------------
@@ -476,7 +476,7 @@ fn seeding_bad_input_leaves_the_live_store_and_the_stores_directory_untouched() 
         text(&output.stderr)
     );
     let after = DataDir::new(data.path())
-        .open_current()
+        .open_current(Access::Random)
         .expect("the store opens")
         .expect("the data directory still has a live store");
     assert_eq!(after.meta(), &before);
@@ -592,7 +592,7 @@ fn exporting_the_base_fixture_and_seeding_the_export_gives_the_same_digest() {
     // Assert
     let open = |data: &Path| {
         DataDir::new(data)
-            .open_current()
+            .open_current(Access::Random)
             .expect("the store opens")
             .expect("the store exists")
     };

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use capgraph::seed::{self, SeedFiles};
-use capgraph::store::{DataDir, Store};
+use capgraph::store::{Access, DataDir, Store};
 use sha2::{Digest, Sha256};
 
 /// Scale of the synthetic store: 1,000 projects per unit.
@@ -95,7 +95,7 @@ pub fn scale_100() -> Fixture {
     let files_hash = hash_files(&files);
 
     let stamp = std::fs::read_to_string(&stamp_path).unwrap_or_default();
-    if let Ok(Some(store)) = data.open_current() {
+    if let Ok(Some(store)) = data.open_current(Access::Random) {
         if stamp.trim() == format!("{files_hash} {}", store.meta().digest) {
             eprintln!(
                 "[fixture] scale-{SCALE}: generated in {generate_time:.2?}; reusing the cached store at {} ({} nodes, {} edges)",

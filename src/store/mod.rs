@@ -142,8 +142,8 @@ const META_RECORD: &[u8] = b"meta";
 impl Store {
     /// Opens a store written by [`Store::build`]; refuses one of another format.
     #[tracing::instrument(skip_all, fields(path = %path.display()), err, level = "debug")]
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::from_db(path, open_db(path)?)
+    pub fn open(path: &Path, access: Access) -> Result<Store, StoreError> {
+        Store::from_db(path, open_db(path, access.cache_bytes())?)
     }
 
     /// Wraps an open sled database, checking its format first.
@@ -194,7 +194,7 @@ impl Store {
         origin: &str,
         progress: &dyn Fn(u64),
     ) -> Result<Store, StoreError> {
-        let db = open_db(path)?;
+        let db = open_db(path, Access::Random.cache_bytes())?;
         let meta_tree = db.open_tree("meta")?;
         if meta_tree.get(META_FORMAT)?.is_some() {
             return Err(StoreError::Corrupt {
@@ -558,6 +558,30 @@ impl Store {
     }
 }
 
+/// How a store will be read; sets the size of sled's page cache (its default is 1 GiB).
+///
+/// sled counts on-disk bytes, and the memory it uses is several times its cache size (sled
+/// issues 986 and 1309). Beside the cache, sled 0.34 keeps a few hundred bytes per page of every
+/// tree in memory from the moment it opens, so a process's floor grows with the store whatever
+/// the cache (docs/benchmarks.md has the figures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Queries: the same pages (countries, sectors, index pages) are read again and again.
+    Random,
+    /// Exports: each page is read about once, in key order, so a cache would only hold pages
+    /// that are not read again; keeping it tiny keeps the export's memory near sled's floor.
+    Sequential,
+}
+
+impl Access {
+    fn cache_bytes(self) -> u64 {
+        match self {
+            Access::Random => 64 * 1024 * 1024,
+            Access::Sequential => 1024 * 1024,
+        }
+    }
+}
+
 /// How long [`open_db`] waits for a lock that this or another process is about to release.
 const LOCK_WAIT: Duration = Duration::from_secs(2);
 
@@ -565,19 +589,12 @@ const LOCK_WAIT: Duration = Duration::from_secs(2);
 /// threads a moment after the last handle is dropped (spacejam/sled#1234), so reopening a store
 /// just closed — as [`Store::build`] does to verify what it wrote — can find it still locked.
 /// Waits a bounded time for that lock; any other error, or a lock held longer, is returned.
-/// sled's page cache size (its default is 1 GiB). sled counts on-disk bytes, and the memory it
-/// uses is several times this (sled issues 986, 1309), so it is kept small: at scale 100 an
-/// export peaks at 175 MB with 64 MiB here and 118 MB with 16 MiB, 69 MB of which is opening the
-/// store at all.
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
-
-fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+fn open_db(path: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
     let deadline = Instant::now() + LOCK_WAIT;
     loop {
-        // A modest page cache: the store is read-mostly and the OS caches its file anyway.
         match sled::Config::new()
             .path(path)
-            .cache_capacity(CACHE_BYTES)
+            .cache_capacity(cache_bytes)
             .open()
         {
             Err(sled::Error::Io(e))
@@ -675,7 +692,7 @@ mod tests {
             .expect("an empty dataset seeds");
         let path = store.path().to_owned();
         drop(store);
-        let db = open_db(&path).expect("the store reopens");
+        let db = open_db(&path, Access::Random.cache_bytes()).expect("the store reopens");
         db.open_tree("meta")
             .and_then(|meta| meta.insert(META_FORMAT, &[version]))
             .expect("the format byte is rewritten");
@@ -690,7 +707,10 @@ mod tests {
         let (_root, data) = store_of_format(newer);
 
         // Act
-        let error = data.open_current().err().expect("a newer store is refused");
+        let error = data
+            .open_current(Access::Random)
+            .err()
+            .expect("a newer store is refused");
 
         // Assert
         assert!(matches!(error, StoreError::VersionMismatch { found, .. } if found == newer));
@@ -713,7 +733,7 @@ mod tests {
 
         // Act
         let error = data
-            .open_current()
+            .open_current(Access::Random)
             .err()
             .expect("an older store is refused");
 

@@ -23,7 +23,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{Store, StoreError};
+use super::{Access, Store, StoreError};
 use crate::model::Dataset;
 
 const CURRENT: &str = "CURRENT";
@@ -69,9 +69,9 @@ impl DataDir {
     }
 
     /// Opens the live store, or `None` when the directory was never seeded.
-    pub fn open_current(&self) -> Result<Option<Store>, StoreError> {
+    pub fn open_current(&self, access: Access) -> Result<Option<Store>, StoreError> {
         self.current_path()?
-            .map(|path| Store::open(&path))
+            .map(|path| Store::open(&path, access))
             .transpose()
     }
 
