@@ -15,6 +15,7 @@ use crate::graphql::build_schema;
 use crate::http::observe::CapgraphRootSpan;
 use crate::http::{self, AppState};
 use crate::seed::{self, SeedFiles};
+use crate::store::codec::FORMAT_VERSION;
 use crate::store::{dataset_digest, Access, DataDir, Store, StoreError};
 
 /// Why the server could not start.
@@ -39,10 +40,26 @@ pub struct Application {
 }
 
 /// Opens the data directory's store, seeding it from the embedded dataset when it has none, and
-/// re-seeding it when it was seeded from an older embedded dataset.
+/// re-seeding it when it was seeded from an older embedded dataset or by an older capgraph. A
+/// store seeded from a directory is never replaced by the embedded dataset.
 pub fn open_or_seed(data: &DataDir) -> Result<Store, StartupError> {
     let embedded = SeedFiles::embedded();
-    match data.open_current(Access::Random)? {
+    let current = match data.open_current(Access::Random) {
+        Err(StoreError::VersionMismatch {
+            found,
+            origin: Some(origin),
+            ..
+        }) if found < FORMAT_VERSION && origin == embedded.origin => {
+            tracing::info!(
+                format = found,
+                "the store was written by an older capgraph: re-seeding from the embedded dataset"
+            );
+            let dataset = seed::load(&embedded)?;
+            return Ok(data.seed(&dataset, &embedded.origin, &|_| {})?);
+        }
+        current => current?,
+    };
+    match current {
         None => {
             tracing::info!(data = %data.root().display(), "no store yet: seeding from the embedded dataset");
             let dataset = seed::load(&embedded)?;
@@ -204,5 +221,78 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Dataset;
+    use crate::store::rewrite_format;
+
+    fn embedded_digest() -> String {
+        let dataset = seed::load(&SeedFiles::embedded()).expect("the embedded dataset loads");
+        dataset_digest(&dataset).expect("the embedded dataset encodes")
+    }
+
+    #[test]
+    fn a_store_seeded_from_an_older_embedded_dataset_is_re_seeded() {
+        // Arrange: an empty dataset stands in for an older embedded one
+        let root = tempfile::tempdir().expect("a temp dir");
+        let data = DataDir::new(root.path());
+        drop(
+            data.seed(&Dataset::default(), "embedded", &|_| {})
+                .expect("it seeds"),
+        );
+
+        // Act
+        let store = open_or_seed(&data).expect("the server starts");
+
+        // Assert
+        assert_eq!(store.meta().digest, embedded_digest());
+    }
+
+    #[test]
+    fn an_embedded_store_written_by_an_older_capgraph_is_re_seeded() {
+        // Arrange
+        let root = tempfile::tempdir().expect("a temp dir");
+        let data = DataDir::new(root.path());
+        let old = open_or_seed(&data).expect("the first start seeds");
+        let old_path = old.path().to_owned();
+        rewrite_format(old, FORMAT_VERSION - 1);
+
+        // Act
+        let store = open_or_seed(&data).expect("the server starts");
+
+        // Assert
+        assert_ne!(store.path(), old_path, "a new store was built");
+        assert_eq!(store.meta().digest, embedded_digest());
+    }
+
+    #[test]
+    fn a_store_of_an_older_capgraph_seeded_from_a_directory_is_refused_not_replaced() {
+        // Arrange
+        let root = tempfile::tempdir().expect("a temp dir");
+        let data = DataDir::new(root.path());
+        let old = data
+            .seed(&Dataset::default(), "/home/me/my-seed", &|_| {})
+            .expect("it seeds");
+        let old_path = old.path().to_owned();
+        rewrite_format(old, FORMAT_VERSION - 1);
+
+        // Act
+        let error = open_or_seed(&data)
+            .err()
+            .expect("the server refuses to start");
+
+        // Assert
+        let message = error.to_string();
+        assert!(message.contains("an older capgraph"), "{message}");
+        assert!(message.contains("seed it again"), "{message}");
+        assert_eq!(
+            data.current_path().expect("CURRENT reads"),
+            Some(old_path),
+            "the user's store is still the live one"
+        );
     }
 }

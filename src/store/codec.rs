@@ -6,8 +6,9 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// Bumped whenever the encoding of any stored record changes.
-pub const FORMAT_VERSION: u8 = 1;
+/// Bumped whenever the encoding of any stored record, or the layout of any tree, changes.
+/// 2: the index trees hold one key per value with a list of IDs, not one key per ID.
+pub const FORMAT_VERSION: u8 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {
@@ -38,6 +39,15 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     }
     let (value, _) = bincode::serde::decode_from_slice(body, config())?;
     Ok(value)
+}
+
+/// Decodes a value whatever format wrote it. Only for learning what an older store holds (its
+/// dataset's origin), never for serving from it: `None` when the value no longer decodes.
+pub fn decode_any_format<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let body = bytes.get(1..)?;
+    bincode::serde::decode_from_slice(body, config())
+        .ok()
+        .map(|(value, _)| value)
 }
 
 #[cfg(test)]

@@ -49,61 +49,47 @@ pub fn parse_adjacency(key: &[u8]) -> Option<(EdgeType, Id)> {
     Some((edge_type, far))
 }
 
-/// `by_status` tree: `kind status id` → empty.
-pub fn status(kind: Kind, status: Status, id: &Id) -> Vec<u8> {
-    let mut key = status_prefix(kind, status);
-    key.extend_from_slice(id.as_str().as_bytes());
-    key
-}
+// The index trees hold one key per indexed value, and the IDs that have it as one value (see
+// [`id_list`]), not a key per (value, ID) pair: sled 0.34 keeps a few hundred bytes of memory per
+// page from the moment a store opens, and a page holds at most 16 keys, so one key per pair made
+// these indexes a third of every process's memory floor.
 
-pub fn status_prefix(kind: Kind, status: Status) -> Vec<u8> {
+/// `by_status` tree: `kind status` → the IDs with that status.
+pub fn status(kind: Kind, status: Status) -> Vec<u8> {
     vec![kind.tag(), status.tag()]
 }
 
-/// `by_year` tree: `kind year(u16 BE) id` → empty, for start years.
-pub fn year(kind: Kind, year: i32, id: &Id) -> Vec<u8> {
-    let mut key = year_bound(kind, year);
-    key.extend_from_slice(id.as_str().as_bytes());
-    key
-}
-
-/// The smallest `by_year` key of a year: scans run from `year_bound(lo)` to `year_bound(hi + 1)`.
-pub fn year_bound(kind: Kind, year: i32) -> Vec<u8> {
+/// `by_year` tree: `kind year(u16 BE)` → the IDs that start in that year. Scans for `lo..=hi` run
+/// from `year(lo)` to `year(hi + 1)`.
+pub fn year(kind: Kind, year: i32) -> Vec<u8> {
     let year = u16::try_from(year.clamp(0, i32::from(u16::MAX))).unwrap_or(u16::MAX);
     let mut key = vec![kind.tag()];
     key.extend_from_slice(&year.to_be_bytes());
     key
 }
 
-/// The ID at the end of a `by_status` or `by_year` key.
-pub fn id_after(key: &[u8], prefix_len: usize) -> Option<Id> {
-    Id::parse(std::str::from_utf8(key.get(prefix_len..)?).ok()?).ok()
+/// `search` tree: `token` → the IDs whose names hold it. A prefix scan over the tree finds every
+/// token that starts with some text.
+pub fn search(token: &str) -> Vec<u8> {
+    token.as_bytes().to_vec()
 }
 
-/// `search` tree: `token \0 id` → empty.
-pub fn search(token: &str, id: &Id) -> Vec<u8> {
-    let mut key = Vec::with_capacity(token.len() + 1 + id.as_str().len());
-    key.extend_from_slice(token.as_bytes());
-    key.push(SEP);
-    key.extend_from_slice(id.as_str().as_bytes());
-    key
-}
-
-/// Prefix of the `search` keys of one token (`exact`), or of every token starting with `token`.
-pub fn search_prefix(token: &str, exact: bool) -> Vec<u8> {
-    let mut key = token.as_bytes().to_vec();
-    if exact {
-        key.push(SEP);
+/// The value of an index key: IDs in ascending order, each followed by `\0`.
+pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a Id>) -> Vec<u8> {
+    let mut value = Vec::new();
+    for id in ids {
+        value.extend_from_slice(id.as_str().as_bytes());
+        value.push(SEP);
     }
-    key
+    value
 }
 
-/// Splits a `search` key into its token and ID.
-pub fn parse_search(key: &[u8]) -> Option<(&str, Id)> {
-    let sep = key.iter().position(|&b| b == SEP)?;
-    let token = std::str::from_utf8(&key[..sep]).ok()?;
-    let id = Id::parse(std::str::from_utf8(&key[sep + 1..]).ok()?).ok()?;
-    Some((token, id))
+/// Reads an [`id_list`] back; `None` when any part is not an ID.
+pub fn parse_id_list(value: &[u8]) -> Option<Vec<Id>> {
+    let body = value.strip_suffix(&[SEP])?;
+    body.split(|&b| b == SEP)
+        .map(|part| Id::parse(std::str::from_utf8(part).ok()?).ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -133,10 +119,7 @@ mod tests {
     #[test]
     fn year_keys_sort_in_numeric_order() {
         let mut years = vec![2100, 1950, 2009, 1999, 2010, 2000];
-        let mut keys: Vec<Vec<u8>> = years
-            .iter()
-            .map(|&y| year(Kind::Project, y, &id("project:x")))
-            .collect();
+        let mut keys: Vec<Vec<u8>> = years.iter().map(|&y| year(Kind::Project, y)).collect();
         keys.sort();
         years.sort();
         let decoded: Vec<i32> = keys
@@ -147,8 +130,16 @@ mod tests {
     }
 
     #[test]
-    fn search_keys_round_trip() {
-        let key = search("交建", &id("enterprise:cccc"));
-        assert_eq!(parse_search(&key), Some(("交建", id("enterprise:cccc"))));
+    fn id_lists_round_trip_and_refuse_what_is_not_one() {
+        let ids = [id("enterprise:cccc"), id("project:suramadu-bridge")];
+        let value = id_list(&ids);
+        assert_eq!(parse_id_list(&value), Some(ids.to_vec()));
+        assert_eq!(
+            parse_id_list(&value[..value.len() - 1]),
+            None,
+            "unterminated"
+        );
+        assert_eq!(parse_id_list(b"not an id\0"), None);
+        assert_eq!(parse_id_list(b""), None, "an index key always has an ID");
     }
 }

@@ -7,8 +7,9 @@
 //!   Neighbours in either direction are one prefix scan. These two trees are also the indexes
 //!   for host country, sector, enterprise, zone and framework: "projects in Cambodia" is the
 //!   `in` prefix `country:KH \0 LOCATED_IN \0`.
-//! - `by_status`, `by_year`: kind-scoped indexes for project and zone status and start year.
-//! - `search`: folded name tokens (see `crate::text`) → IDs.
+//! - `by_status`, `by_year`: kind-scoped indexes for project and zone status and start year;
+//!   each key holds the list of its IDs.
+//! - `search`: folded name tokens (see `crate::text`) → list of IDs.
 //! - `meta`: format version, dataset digest, counts, origin.
 //!
 //! A store is written once, by [`Store::build`], into a directory nobody reads yet; see
@@ -18,7 +19,7 @@ pub mod codec;
 pub mod keys;
 pub mod swap;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -47,7 +48,12 @@ pub enum StoreError {
     #[error("store value at key {key:?} is unreadable: {source}")]
     Codec { key: String, source: CodecError },
     #[error("the store at {path} was written by {} capgraph (store format {found}; this build reads format {FORMAT_VERSION}); {}", writer(*.found), advice(*.found))]
-    VersionMismatch { path: PathBuf, found: u8 },
+    VersionMismatch {
+        path: PathBuf,
+        found: u8,
+        /// Where an older store's dataset came from, when its record still decodes.
+        origin: Option<String>,
+    },
     #[error("the store at {path} is damaged: {what}")]
     Corrupt { path: PathBuf, what: String },
     #[error("another `capgraph seed` is writing to {0}; wait for it to finish")]
@@ -159,10 +165,15 @@ impl Store {
         match format.first() {
             Some(&v) if v == FORMAT_VERSION => {}
             Some(&found) => {
+                let origin = meta_tree
+                    .get(META_RECORD)?
+                    .and_then(|raw| codec::decode_any_format::<Meta>(&raw))
+                    .map(|meta| meta.origin);
                 return Err(StoreError::VersionMismatch {
                     path: path.to_owned(),
                     found,
-                })
+                    origin,
+                });
             }
             None => return Err(corrupt("empty format version")),
         }
@@ -210,38 +221,16 @@ impl Store {
         // atomicity per tree buys nothing, and a batch of every record holds the whole dataset
         // in memory several times over while sled applies it.
         let nodes = db.open_tree("nodes")?;
-        let search = db.open_tree("search")?;
-        let by_status = db.open_tree("by_status")?;
-        let by_year = db.open_tree("by_year")?;
+        let mut index = Indexes::default();
         for (node, (key, value)) in dataset.nodes.iter().zip(&records.nodes) {
             nodes.insert(key.as_slice(), value.as_slice())?;
-            let mut tokens: Vec<String> = node
-                .names()
-                .flat_map(text::tokens)
-                .map(|t| t.text().to_owned())
-                .collect();
-            tokens.sort();
-            tokens.dedup();
-            for token in tokens {
-                search.insert(keys::search(&token, &node.id), &[])?;
-            }
-            let kind = node.kind();
-            let (status, year) = match &node.attrs {
-                NodeAttrs::Project(p) => (Some(p.status), p.start_year),
-                NodeAttrs::Zone(z) => (Some(z.status), z.established),
-                _ => (None, None),
-            };
-            if let Some(status) = status {
-                by_status.insert(keys::status(kind, status, &node.id), &[])?;
-            }
-            if let Some(year) = year {
-                by_year.insert(keys::year(kind, year, &node.id), &[])?;
-            }
+            index.add(node);
             written += 1;
             if written.is_multiple_of(1024) {
                 progress(written);
             }
         }
+        index.write(&db)?;
         let out = db.open_tree("out")?;
         let inn = db.open_tree("in")?;
         for (edge, (key, value)) in dataset.edges.iter().zip(&records.edges) {
@@ -278,7 +267,7 @@ impl Store {
     }
 
     /// Re-reads every node and edge record, checks that each decodes, and that the digest and
-    /// counts match what `meta` says.
+    /// counts match what `meta` says; checks that every index entry is a list of IDs.
     pub fn verify(&self) -> Result<(), StoreError> {
         let mut hasher = Sha256::new();
         let mut counts: BTreeMap<Kind, u64> = BTreeMap::new();
@@ -311,6 +300,12 @@ impl Store {
         }
         if self.inn.len() != self.out.len() {
             return Err(corrupt("in and out adjacency differ in size".into()));
+        }
+        for index in [&self.by_status, &self.by_year, &self.search] {
+            for entry in index.iter() {
+                let (key, value) = entry?;
+                self.id_list(&key, &value)?;
+            }
         }
         Ok(())
     }
@@ -504,10 +499,9 @@ impl Store {
         self.count_read();
         let mut ids = Vec::new();
         for &status in statuses {
-            let prefix = keys::status_prefix(kind, status);
-            for key in self.by_status.scan_prefix(&prefix).keys() {
-                let key = key?;
-                ids.push(keys::id_after(&key, prefix.len()).ok_or_else(|| self.corrupt_key(&key))?);
+            let key = keys::status(kind, status);
+            if let Some(value) = self.by_status.get(&key)? {
+                ids.extend(self.id_list(&key, &value)?);
             }
         }
         Ok(ids)
@@ -516,21 +510,22 @@ impl Store {
     /// IDs of the kind's nodes whose start year (a zone's: year established) is in `lo..=hi`.
     pub fn ids_in_years(&self, kind: Kind, lo: i32, hi: i32) -> Result<Vec<Id>, StoreError> {
         self.count_read();
+        let mut ids = Vec::new();
         if lo > hi {
-            return Ok(Vec::new());
+            return Ok(ids);
         }
-        let prefix_len = keys::year_bound(kind, lo).len();
-        self.by_year
-            .range(keys::year_bound(kind, lo)..keys::year_bound(kind, hi.saturating_add(1)))
-            .keys()
-            .map(|key| {
-                let key = key?;
-                keys::id_after(&key, prefix_len).ok_or_else(|| self.corrupt_key(&key))
-            })
-            .collect()
+        for entry in self
+            .by_year
+            .range(keys::year(kind, lo)..keys::year(kind, hi.saturating_add(1)))
+        {
+            let (key, value) = entry?;
+            ids.extend(self.id_list(&key, &value)?);
+        }
+        Ok(ids)
     }
 
-    /// Index entries whose token starts with `prefix` (or equals it, when `exact`).
+    /// Index entries whose token starts with `prefix` (or equals it, when `exact`), in token
+    /// then ID order.
     pub fn search_tokens(
         &self,
         prefix: &str,
@@ -538,16 +533,36 @@ impl Store {
     ) -> Result<Vec<(String, Id)>, StoreError> {
         self.count_read();
         let mut hits = Vec::new();
-        for key in self
-            .search
-            .scan_prefix(keys::search_prefix(prefix, exact))
-            .keys()
-        {
-            let key = key?;
-            let (token, id) = keys::parse_search(&key).ok_or_else(|| self.corrupt_key(&key))?;
-            hits.push((token.to_owned(), id));
+        let mut add = |key: &[u8], value: &[u8]| -> Result<(), StoreError> {
+            let token = std::str::from_utf8(key).map_err(|_| self.corrupt_key(key))?;
+            for id in self.id_list(key, value)? {
+                hits.push((token.to_owned(), id));
+            }
+            Ok(())
+        };
+        let key = keys::search(prefix);
+        if exact {
+            if let Some(value) = self.search.get(&key)? {
+                add(&key, &value)?;
+            }
+        } else {
+            for entry in self.search.scan_prefix(&key) {
+                let (key, value) = entry?;
+                add(&key, &value)?;
+            }
         }
         Ok(hits)
+    }
+
+    /// The IDs an index key holds.
+    fn id_list(&self, key: &[u8], value: &[u8]) -> Result<Vec<Id>, StoreError> {
+        keys::parse_id_list(value).ok_or_else(|| StoreError::Corrupt {
+            path: self.path.clone(),
+            what: format!(
+                "unreadable ID list at index key {:?}",
+                String::from_utf8_lossy(key)
+            ),
+        })
     }
 
     fn corrupt_key(&self, key: &[u8]) -> StoreError {
@@ -626,6 +641,53 @@ fn encode<T: Serialize>(key: &[u8], value: &T) -> Result<Vec<u8>, StoreError> {
     })
 }
 
+/// The `by_status`, `by_year` and `search` trees, gathered in memory while nodes are written:
+/// each key is written once, with all of its IDs.
+#[derive(Default)]
+struct Indexes {
+    by_status: BTreeMap<Vec<u8>, BTreeSet<Id>>,
+    by_year: BTreeMap<Vec<u8>, BTreeSet<Id>>,
+    search: BTreeMap<Vec<u8>, BTreeSet<Id>>,
+}
+
+impl Indexes {
+    fn add(&mut self, node: &Node) {
+        let id = &node.id;
+        for token in node.names().flat_map(text::tokens) {
+            let ids = self.search.entry(keys::search(token.text())).or_default();
+            ids.insert(id.clone());
+        }
+        let kind = node.kind();
+        let (status, year) = match &node.attrs {
+            NodeAttrs::Project(p) => (Some(p.status), p.start_year),
+            NodeAttrs::Zone(z) => (Some(z.status), z.established),
+            _ => (None, None),
+        };
+        if let Some(status) = status {
+            let key = keys::status(kind, status);
+            self.by_status.entry(key).or_default().insert(id.clone());
+        }
+        if let Some(year) = year {
+            let key = keys::year(kind, year);
+            self.by_year.entry(key).or_default().insert(id.clone());
+        }
+    }
+
+    fn write(self, db: &sled::Db) -> Result<(), StoreError> {
+        for (name, index) in [
+            ("by_status", self.by_status),
+            ("by_year", self.by_year),
+            ("search", self.search),
+        ] {
+            let tree = db.open_tree(name)?;
+            for (key, ids) in index {
+                tree.insert(key, keys::id_list(&ids))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Key and value bytes of every node and edge record, in the order the dataset holds them.
 struct Records {
     nodes: Vec<(Vec<u8>, Vec<u8>)>,
@@ -679,6 +741,19 @@ pub fn dataset_digest(dataset: &Dataset) -> Result<String, StoreError> {
     Ok(digest_of(&encode_records(dataset)?))
 }
 
+/// Closes `store` and rewrites its format byte as capgraph of store format `version` would have
+/// written it, for tests of what opening such a store does.
+#[cfg(test)]
+pub(crate) fn rewrite_format(store: Store, version: u8) {
+    let path = store.path().to_owned();
+    drop(store);
+    let db = open_db(&path, Access::Random.cache_bytes()).expect("the store reopens");
+    db.open_tree("meta")
+        .and_then(|meta| meta.insert(META_FORMAT, &[version]))
+        .expect("the format byte is rewritten");
+    db.flush().expect("the rewrite is flushed");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -690,13 +765,7 @@ mod tests {
         let store = data
             .seed(&Dataset::default(), "test", &|_| {})
             .expect("an empty dataset seeds");
-        let path = store.path().to_owned();
-        drop(store);
-        let db = open_db(&path, Access::Random.cache_bytes()).expect("the store reopens");
-        db.open_tree("meta")
-            .and_then(|meta| meta.insert(META_FORMAT, &[version]))
-            .expect("the format byte is rewritten");
-        db.flush().expect("the rewrite is flushed");
+        rewrite_format(store, version);
         (root, data)
     }
 
@@ -738,6 +807,10 @@ mod tests {
             .expect("an older store is refused");
 
         // Assert
+        assert!(
+            matches!(&error, StoreError::VersionMismatch { origin: Some(o), .. } if o == "test"),
+            "the older store still tells where its data came from: {error:?}"
+        );
         let message = error.to_string();
         assert!(message.contains("an older capgraph"), "{message}");
         assert!(!message.contains("newer"), "{message}");
