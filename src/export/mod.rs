@@ -1,5 +1,6 @@
 //! Exports: streaming the store out in formats other tools read. Reads the store only through
-//! its public API, and writes records one at a time so memory stays flat.
+//! its public API, and holds one record at a time, so memory does not follow the output; what
+//! grows with the store is sled's page table (docs/benchmarks.md, "Export memory").
 //!
 //! Every format is deterministic: nodes come kind by kind in [`Kind::ALL`] order and by ID
 //! within a kind; edges come in the same order of their source node, then by type and target.
