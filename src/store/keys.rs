@@ -50,7 +50,7 @@ pub fn parse_adjacency(key: &[u8]) -> Option<(EdgeType, Id)> {
 }
 
 // The index trees hold one key per indexed value, and the IDs that have it as one value (see
-// [`id_list`]), not a key per (value, ID) pair: sled 0.34 keeps a few hundred bytes of memory per
+// `id_list`), not a key per (value, ID) pair: sled 0.34 keeps a few hundred bytes of memory per
 // page from the moment a store opens, and a page holds at most 16 keys, so one key per pair made
 // these indexes a third of every process's memory floor.
 

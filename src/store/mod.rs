@@ -165,10 +165,16 @@ impl Store {
         match format.first() {
             Some(&v) if v == FORMAT_VERSION => {}
             Some(&found) => {
-                let origin = meta_tree
-                    .get(META_RECORD)?
-                    .and_then(|raw| codec::decode_any_format::<Meta>(&raw))
-                    .map(|meta| meta.origin);
+                // An older store can still say where its data came from, so that `serve` may
+                // re-seed one that holds only the embedded dataset; a newer one is not read.
+                let origin = if found < FORMAT_VERSION {
+                    meta_tree
+                        .get(META_RECORD)?
+                        .and_then(|raw| codec::decode_any_format::<Meta>(&raw))
+                        .map(|meta| meta.origin)
+                } else {
+                    None
+                };
                 return Err(StoreError::VersionMismatch {
                     path: path.to_owned(),
                     found,
