@@ -802,6 +802,28 @@ mod tests {
     }
 
     #[test]
+    fn verify_finds_an_index_entry_that_is_not_a_list_of_ids() {
+        // Arrange
+        let root = tempfile::tempdir().expect("a temp dir");
+        let store = DataDir::new(root.path())
+            .seed(&Dataset::default(), "test", &|_| {})
+            .expect("an empty dataset seeds");
+        store.verify().expect("a fresh store verifies");
+        store
+            .search
+            .insert(keys::search("bridge"), b"project:a\0not an id\0".as_slice())
+            .expect("the damage is written");
+
+        // Act
+        let error = store.verify().err().expect("the damage is found");
+
+        // Assert
+        let message = error.to_string();
+        assert!(message.contains("ID list"), "{message}");
+        assert!(message.contains("bridge"), "{message}");
+    }
+
+    #[test]
     fn a_store_written_by_an_older_format_is_refused_without_calling_it_newer() {
         // Arrange
         let (_root, data) = store_of_format(FORMAT_VERSION - 1);
