@@ -815,7 +815,7 @@ mod tests {
             .expect("the damage is written");
 
         // Act
-        let error = store.verify().err().expect("the damage is found");
+        let error = store.verify().expect_err("the damage is found");
 
         // Assert
         let message = error.to_string();
