@@ -14,7 +14,7 @@ use ::csv::{Writer, WriterBuilder};
 
 use super::shape::name_of;
 use super::{each_edge, each_node, with_edges, Counts, ExportError, Kinds, Progress};
-use crate::model::{Edge, EdgeType, Id, Kind, Node, NodeAttrs};
+use crate::model::{Edge, EdgeType, Id, Kind, Location, Node, NodeAttrs};
 use crate::store::Store;
 
 /// What joins the items of a list inside one cell.
@@ -213,39 +213,37 @@ fn row(node: &Node, out: &[Edge], incoming: &[Edge]) -> Vec<String> {
             targets(EdgeType::SubsidiaryOf),
             targets(EdgeType::InSector),
         ]),
-        NodeAttrs::Zone(a) => row.extend([
-            a.zone_kind.map(name_of).unwrap_or_default(),
-            cell(a.national_level),
-            cell(a.established),
-            name_of(a.status),
-            cell(a.area_km2.as_ref().map(|q| q.value)),
-            cell(a.location.as_ref().map(|l| l.lat)),
-            cell(a.location.as_ref().map(|l| l.lon)),
-            a.location
-                .as_ref()
-                .map(|l| name_of(l.precision))
-                .unwrap_or_default(),
-            targets(EdgeType::LocatedIn),
-            targets(EdgeType::InSector),
-            origins(EdgeType::Develops),
-        ]),
-        NodeAttrs::Project(a) => row.extend([
-            name_of(a.status),
-            cell(a.start_year),
-            cell(a.completion_year),
-            cell(a.value_usd()),
-            cell(a.location.as_ref().map(|l| l.lat)),
-            cell(a.location.as_ref().map(|l| l.lon)),
-            a.location
-                .as_ref()
-                .map(|l| name_of(l.precision))
-                .unwrap_or_default(),
-            targets(EdgeType::LocatedIn),
-            targets(EdgeType::InSector),
-            origins(EdgeType::ParticipatesIn),
-            targets(EdgeType::InZone),
-            targets(EdgeType::AlignedWith),
-        ]),
+        NodeAttrs::Zone(a) => {
+            row.extend([
+                a.zone_kind.map(name_of).unwrap_or_default(),
+                cell(a.national_level),
+                cell(a.established),
+                name_of(a.status),
+                cell(a.area_km2.as_ref().map(|q| q.value)),
+            ]);
+            row.extend(location_cells(a.location.as_ref()));
+            row.extend([
+                targets(EdgeType::LocatedIn),
+                targets(EdgeType::InSector),
+                origins(EdgeType::Develops),
+            ]);
+        }
+        NodeAttrs::Project(a) => {
+            row.extend([
+                name_of(a.status),
+                cell(a.start_year),
+                cell(a.completion_year),
+                cell(a.value_usd()),
+            ]);
+            row.extend(location_cells(a.location.as_ref()));
+            row.extend([
+                targets(EdgeType::LocatedIn),
+                targets(EdgeType::InSector),
+                origins(EdgeType::ParticipatesIn),
+                targets(EdgeType::InZone),
+                targets(EdgeType::AlignedWith),
+            ]);
+        }
         NodeAttrs::Indicator(a) => row.extend([
             cell(a.value),
             cell(a.unit.as_ref()),
@@ -261,6 +259,15 @@ fn row(node: &Node, out: &[Edge], incoming: &[Edge]) -> Vec<String> {
 }
 
 /// An optional value as a cell: empty when absent.
+/// The `lat`, `lon` and `precision` cells, empty when there is no location.
+fn location_cells(location: Option<&Location>) -> [String; 3] {
+    [
+        cell(location.map(|l| l.lat)),
+        cell(location.map(|l| l.lon)),
+        location.map(|l| name_of(l.precision)).unwrap_or_default(),
+    ]
+}
+
 fn cell(value: Option<impl Display>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
