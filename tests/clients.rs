@@ -1,0 +1,708 @@
+//! Real GraphQL clients against the real server on loopback: graphql-js (the reference
+//! implementation), Python `gql`, and Apollo Client's normalising cache. Each client is a script
+//! under `tests/clients/`, run as a child process with the server's URL; it prints one JSON report
+//! on its last stdout line, and the tests here judge that report against `schema.graphql`, the
+//! README, `bench/` and the seed files.
+//!
+//! Needs `node` with `npm ci` done at the repository root, and `python3` with `gql[requests]`;
+//! `.ci/run` installs both. Without them a test prints `skipped: <reason>` on stderr and passes,
+//! except under `CI=true`, where it fails.
+
+#[allow(dead_code)]
+#[path = "api/helpers.rs"]
+mod helpers;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::LazyLock;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use helpers::TestApp;
+
+/// Longest one client script may run before the test kills it and fails.
+const CLIENT_DEADLINE: Duration = Duration::from_secs(60);
+
+/// One server for every client: they only read.
+fn app() -> &'static TestApp {
+    static APP: LazyLock<TestApp> = LazyLock::new(|| {
+        helpers::spawn_app_with(|settings| {
+            // TODO(lead): remove once introspection passes the default limits
+            settings.limits.max_depth = 64;
+        })
+    });
+    &APP
+}
+
+#[test]
+fn graphql_js_builds_the_checked_in_schema_from_introspection_and_every_documented_query_validates()
+{
+    // Arrange
+    if !available(node_packages(&["graphql"])) {
+        return;
+    }
+    let queries = documented_queries();
+    let stdin = serde_json::to_string(&queries).expect("JSON");
+
+    // Act
+    let report = run_client(
+        "node",
+        &[
+            "tests/clients/graphql-js.mjs",
+            &app().address,
+            "schema.graphql",
+        ],
+        &stdin,
+    );
+
+    // Assert
+    for variant in ["full", "plain"] {
+        let answer = &report["introspection"][variant];
+        assert_eq!(
+            answer["errors"],
+            Value::Null,
+            "the server refused the {variant} introspection query:\n{answer:#}"
+        );
+        assert_eq!(answer["status"], 200, "{answer:#}");
+        assert_eq!(
+            answer["built"], true,
+            "buildClientSchema rejected the {variant} answer:\n{answer:#}"
+        );
+        assert_eq!(
+            answer["matchesApartFromSchemaDescription"], true,
+            "the schema built from the {variant} introspection differs from schema.graphql \
+             (regenerate with `cargo run -- schema > schema.graphql` if the code is right):\n{answer:#}"
+        );
+    }
+    assert_eq!(
+        report["fullMatchesFile"], true,
+        "the full introspection query does not carry all of schema.graphql: {:#}",
+        report["fullDifference"]
+    );
+    let caught = report["mutationsCaught"].as_object().expect("an object");
+    assert_eq!(caught.len(), 5, "{caught:#?}");
+    assert!(
+        caught.values().all(|c| *c == true),
+        "the schema comparison misses a change: {caught:#?}"
+    );
+
+    let checked = report["validation"].as_array().expect("a list");
+    let sources: Vec<&Value> = checked.iter().map(|q| &q["source"]).collect();
+    println!(
+        "validated {} documented queries: {sources:#?}",
+        sources.len()
+    );
+    assert_eq!(checked.len(), queries.len(), "{report:#}");
+    let invalid: Vec<&Value> = checked
+        .iter()
+        .filter(|q| q["errors"] != json!([]))
+        .collect();
+    assert!(
+        invalid.is_empty(),
+        "documented queries that graphql-js finds invalid against the server's schema: {invalid:#?}"
+    );
+
+    // Last, the schema's own description, which the full query asks for: clients show it.
+    for variant in ["full", "plain"] {
+        let answer = &report["introspection"][variant];
+        assert_eq!(
+            answer["schemaDescription"], answer["expectedSchemaDescription"],
+            "`__schema {{ description }}` answers a text that schema.graphql does not have \
+             (async-graphql 7 answers a fixed one)"
+        );
+        assert_eq!(answer["matches"], true, "{answer:#}");
+    }
+}
+
+#[test]
+fn python_gql_fetches_the_schema_and_runs_a_nested_query_that_agrees_with_the_seed() {
+    // Arrange
+    if !available(python_modules(&["gql", "gql.transport.requests"])) {
+        return;
+    }
+    let seed = helpers::seed();
+    let country = busiest_country(seed);
+    let code = country["id"]
+        .as_str()
+        .and_then(|id| id.strip_prefix("country:"))
+        .expect("a country: ID");
+    let expected = country_projects_with_enterprises(seed, code);
+
+    // Act
+    let report = run_client(
+        "python3",
+        &["tests/clients/gql_client.py", &app().address, code],
+        "",
+    );
+
+    // Assert
+    assert_eq!(report["schemaFetched"], true, "{report:#}");
+    let fields = report["queryFields"].as_array().expect("a list");
+    for field in ["country", "project", "projects", "search"] {
+        assert!(fields.contains(&json!(field)), "{field} in {fields:?}");
+    }
+    assert_eq!(report["localValidationErrors"], json!([]), "{report:#}");
+
+    let answer = &report["result"]["country"];
+    assert_eq!(answer["code"], code, "{answer:#}");
+    assert_eq!(answer["name"], country["name"], "{answer:#}");
+    let projects = &answer["projects"];
+    assert_eq!(
+        projects["totalCount"],
+        expected.len(),
+        "{code} hosts these projects in the seed: {:?}",
+        expected.keys()
+    );
+    assert_eq!(
+        projects["nodes"].as_array().map(Vec::len),
+        Some(expected.len()),
+        "one page holds them all"
+    );
+    let found: BTreeMap<String, (String, BTreeSet<Participation>)> = projects["nodes"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|project| {
+            let enterprises = &project["enterprises"];
+            let edges = enterprises["edges"].as_array().expect("a list");
+            assert_eq!(enterprises["totalCount"], edges.len(), "{project:#}");
+            let participations = edges
+                .iter()
+                .map(|edge| Participation {
+                    enterprise: text(&edge["node"]["id"]),
+                    name: text(&edge["node"]["name"]),
+                    role: text(&edge["role"]),
+                    roles: edge["roles"]
+                        .as_array()
+                        .expect("a list")
+                        .iter()
+                        .map(text)
+                        .collect(),
+                })
+                .collect();
+            (
+                text(&project["id"]),
+                (text(&project["name"]), participations),
+            )
+        })
+        .collect();
+    assert_eq!(found, expected, "{answer:#}");
+}
+
+#[test]
+fn apollo_client_merges_two_overlapping_answers_and_serves_a_third_from_its_cache() {
+    // Arrange
+    if !available(node_packages(&["@apollo/client", "graphql", "rxjs"])) {
+        return;
+    }
+    let seed = helpers::seed();
+    let project = seed
+        .projects
+        .iter()
+        .find(|p| !helpers::strings(p, "hostCountries").is_empty())
+        .expect("a project with a host country");
+    let id = text(&project["id"]);
+    let host_ids = helpers::strings(project, "hostCountries");
+
+    // Act
+    let report = run_client(
+        "node",
+        &["tests/clients/apollo.mjs", &app().address, &id],
+        "",
+    );
+
+    // Assert
+    assert_eq!(report["first"]["error"], Value::Null, "{report:#}");
+    assert_eq!(report["second"]["error"], Value::Null, "{report:#}");
+    let first = &report["first"]["data"]["project"];
+    assert_eq!(first["name"], project["name"], "{report:#}");
+    assert_eq!(
+        helpers::ids(&first["hostCountries"]),
+        host_ids,
+        "{report:#}"
+    );
+    let country = &report["second"]["data"]["country"];
+    assert_eq!(country["id"], host_ids[0], "{report:#}");
+    let listed = country["projects"]["nodes"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|p| p["id"] == id.as_str())
+        .unwrap_or_else(|| panic!("{id} is among its host country's projects: {report:#}"));
+    assert_eq!(listed["name"], first["name"], "{report:#}");
+
+    // Two answers, one object each: the project the country listed is the project asked for.
+    let project_key = format!("Project:{id}");
+    let country_key = format!("Country:{}", host_ids[0]);
+    assert_eq!(report["projectKey"], project_key.as_str());
+    assert_eq!(report["countryKey"], country_key.as_str());
+    let keys = report["cacheKeys"].as_array().expect("a list");
+    assert!(keys.contains(&json!(project_key)), "{keys:?}");
+    assert!(keys.contains(&json!(country_key)), "{keys:?}");
+    let refs = report["secondNodeRefs"]
+        .as_array()
+        .expect("stored references");
+    assert!(
+        refs.contains(&json!({ "__ref": project_key })),
+        "the country's project list does not point at the normalised project: {refs:?}"
+    );
+    let merged = json!({
+        "__typename": "Project",
+        "id": id,
+        "name": first["name"],
+        "status": listed["status"],
+        "hostCountries": first["hostCountries"],
+    });
+    assert_eq!(report["projectFragment"], merged, "{report:#}");
+    assert_eq!(report["countryFragment"]["name"], country["name"]);
+    assert_eq!(
+        first["hostCountries"][0]["name"], country["name"],
+        "{report:#}"
+    );
+
+    // The third query needs fields from both answers and is served by the cache alone.
+    assert_eq!(
+        report["requests"],
+        json!(["ProjectWithHosts", "CountryWithProjects"]),
+        "{report:#}"
+    );
+    assert_eq!(report["third"]["error"], Value::Null, "{report:#}");
+    assert_eq!(report["third"]["data"]["project"], merged, "{report:#}");
+    assert_eq!(merged["status"], project["status"], "{report:#}");
+    // The control: before the second answer the cache could not answer the third query.
+    assert_eq!(
+        report["thirdBeforeSecond"],
+        json!({ "data": null, "error": null }),
+        "the cache answered before it held the status: {report:#}"
+    );
+}
+
+/// One enterprise's part in a project, as the seed says and as the API answers.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Participation {
+    enterprise: String,
+    name: String,
+    /// The first role the seed lists.
+    role: String,
+    roles: BTreeSet<String>,
+}
+
+/// The country hosting the most projects (the first by ID among equals).
+fn busiest_country(seed: &helpers::Seed) -> &Value {
+    let hosted = |country: &Value| {
+        seed.projects
+            .iter()
+            .filter(|p| helpers::strings(p, "hostCountries").contains(&text(&country["id"])))
+            .count()
+    };
+    seed.countries
+        .iter()
+        .max_by(|a, b| {
+            hosted(a)
+                .cmp(&hosted(b))
+                .then(text(&b["id"]).cmp(&text(&a["id"])))
+        })
+        .expect("countries")
+}
+
+/// The seed's projects hosted by `code`, each with its name and its enterprises' parts.
+fn country_projects_with_enterprises(
+    seed: &helpers::Seed,
+    code: &str,
+) -> BTreeMap<String, (String, BTreeSet<Participation>)> {
+    let country = format!("country:{code}");
+    let name_of = |id: &str| {
+        text(
+            &seed
+                .enterprises
+                .iter()
+                .find(|e| e["id"] == id)
+                .unwrap_or_else(|| panic!("the seed has {id}"))["name"],
+        )
+    };
+    seed.projects
+        .iter()
+        .filter(|p| helpers::strings(p, "hostCountries").contains(&country))
+        .map(|project| {
+            let mut parts: Vec<Participation> = Vec::new();
+            for part in project["participants"].as_array().into_iter().flatten() {
+                let enterprise = text(&part["enterprise"]);
+                let role = text(&part["role"]);
+                match parts.iter_mut().find(|p| p.enterprise == enterprise) {
+                    Some(known) => {
+                        known.roles.insert(role);
+                    }
+                    None => parts.push(Participation {
+                        name: name_of(&enterprise),
+                        enterprise,
+                        roles: BTreeSet::from([role.clone()]),
+                        role,
+                    }),
+                }
+            }
+            (
+                text(&project["id"]),
+                (text(&project["name"]), parts.into_iter().collect()),
+            )
+        })
+        .collect()
+}
+
+fn text(value: &Value) -> String {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("a string: {value}"))
+        .to_owned()
+}
+
+// ---- The queries the documentation shows --------------------------------------------------
+
+/// A query shown somewhere in the repository, and where.
+#[derive(Debug, serde::Serialize)]
+struct Shown {
+    source: String,
+    query: String,
+}
+
+/// Every GraphQL query that README.md and the benchmarks show, read from the files themselves.
+fn documented_queries() -> Vec<Shown> {
+    let mut queries = readme_queries();
+    queries.extend(load_script_queries());
+    queries.extend(criterion_queries());
+    queries
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(repo_root().join(path))
+        .unwrap_or_else(|e| panic!("reading {path}: {e}"))
+}
+
+/// The README's fenced GraphQL blocks, its "More to try:" snippets (each wrapped in braces, as
+/// tests/readme.rs runs them), and the queries inside its curl, Python and JavaScript examples.
+fn readme_queries() -> Vec<Shown> {
+    let text = read("README.md");
+    let mut found = Vec::new();
+
+    let mut block: Option<(String, String)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        match &mut block {
+            None if trimmed.starts_with("```") && trimmed.len() > 3 => {
+                block = Some((trimmed[3..].to_owned(), String::new()));
+            }
+            Some((language, body)) if trimmed == "```" => {
+                let query = match language.as_str() {
+                    "graphql" => Some(body.clone()),
+                    "sh" if body.contains("curl") => Some(string_after(body, "\"query\":")),
+                    "python" => Some(string_after(body, "query = ")),
+                    "javascript" => Some(string_after(body, "query: ")),
+                    _ => None,
+                };
+                if let Some(query) = query {
+                    let n = found.len() + 1;
+                    found.push(Shown {
+                        source: format!("README.md, example {n} ({language})"),
+                        query,
+                    });
+                }
+                block = None;
+            }
+            Some((_, body)) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None => {}
+        }
+    }
+    let graphql_blocks = found
+        .iter()
+        .filter(|q| q.source.contains("graphql"))
+        .count();
+    assert!(
+        graphql_blocks >= 3,
+        "the README's GraphQL examples: {found:#?}"
+    );
+    assert!(
+        found.len() >= graphql_blocks + 3,
+        "and its code examples: {found:#?}"
+    );
+
+    let start = text
+        .find("More to try:")
+        .expect("the README suggests more queries");
+    let paragraph = &text[start..text[start..].find("\n\n").map_or(text.len(), |e| start + e)];
+    let snippets: Vec<&str> = paragraph
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.contains('{'))
+        .collect();
+    assert!(snippets.len() >= 4, "found {snippets:?}");
+    found.extend(snippets.into_iter().map(|snippet| Shown {
+        source: format!("README.md, More to try: `{snippet}`"),
+        query: format!("{{ {snippet} }}"),
+    }));
+    found
+}
+
+/// The double-quoted string literal that follows `marker` in `text`, unescaped (JSON, Python and
+/// JavaScript agree on these escapes).
+fn string_after(text: &str, marker: &str) -> String {
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("`{marker}` in {text}"))
+        + marker.len();
+    let open = start + text[start..].find('"').expect("a string literal");
+    let mut escaped = false;
+    let close = text[open + 1..]
+        .char_indices()
+        .find(|&(_, c)| {
+            let end = c == '"' && !escaped;
+            escaped = c == '\\' && !escaped;
+            end
+        })
+        .map(|(i, _)| open + 1 + i)
+        .expect("a closed string literal");
+    serde_json::from_str(&text[open..=close]).expect("a JSON-compatible string literal")
+}
+
+/// The queries `bench/load.sh` POSTs, with its shell variables set as it sets them for the
+/// real dataset.
+fn load_script_queries() -> Vec<Shown> {
+    let script = read("bench/load.sh");
+    let lines: Vec<&str> = script.lines().map(str::trim).collect();
+    let real = lines
+        .iter()
+        .position(|l| *l == "dataset=real")
+        .expect("bench/load.sh sets up the real dataset");
+    let variables: Vec<(String, &str)> = lines[real + 1]
+        .split_whitespace()
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').expect("name=value");
+            (format!("${name}"), value)
+        })
+        .collect();
+    let names = bash_array(&lines, "names=(");
+    let queries = bash_array(&lines, "queries=(");
+    assert_eq!(names.len(), queries.len(), "bench/load.sh names each query");
+    names
+        .into_iter()
+        .zip(queries)
+        .map(|(name, quoted)| {
+            let mut query = quoted
+                .strip_prefix('"')
+                .and_then(|q| q.strip_suffix('"'))
+                .expect("a double-quoted query")
+                .replace("\\\"", "\"");
+            for (variable, value) in &variables {
+                query = query.replace(variable, value);
+            }
+            assert!(!query.contains('$'), "an unset variable in {query}");
+            Shown {
+                source: format!("bench/load.sh, {name}"),
+                query,
+            }
+        })
+        .collect()
+}
+
+/// The words of a bash array whose assignment opens with `opening`, one line per element for
+/// `queries` (whose elements hold spaces) and space-separated for `names`.
+fn bash_array(lines: &[&str], opening: &str) -> Vec<String> {
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with(opening))
+        .unwrap_or_else(|| panic!("`{opening}` in bench/load.sh"));
+    let mut body = lines[start][opening.len()..].to_owned();
+    for line in &lines[start + 1..] {
+        if body.trim_end().ends_with(')') {
+            break;
+        }
+        body.push('\n');
+        body.push_str(line);
+    }
+    let body = body.trim_end().strip_suffix(')').expect("a closed array");
+    if body.contains('"') {
+        body.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    } else {
+        body.split_whitespace().map(str::to_owned).collect()
+    }
+}
+
+/// The canonical queries of `benches/queries.rs`, with the real dataset's IDs put into the
+/// `format!` ones as the benchmark does.
+fn criterion_queries() -> Vec<Shown> {
+    let source = read("benches/queries.rs");
+    let real_start = source
+        .find("const REAL: Ids")
+        .expect("the real dataset's IDs");
+    let real_end = real_start + source[real_start..].find("};").expect("its end");
+    let real: BTreeMap<&str, String> = source[real_start..real_end]
+        .lines()
+        .filter_map(|line| {
+            let (field, value) = line.trim().split_once(": ")?;
+            value
+                .contains('"')
+                .then(|| (field, string_after(value, "")))
+        })
+        .collect();
+
+    let body_start = source.find("fn queries(").expect("fn queries");
+    let body =
+        &source[body_start..body_start + source[body_start..].find("\n}\n").expect("its end")];
+    let mut found = Vec::new();
+    let mut rest = body;
+    // Each query is a raw string, named by the string literal just before it.
+    while let Some(raw_at) = rest.find("r#\"") {
+        let name_at = rest[..raw_at].rfind("\"q").expect("a query name");
+        let name = string_after(&rest[name_at..], "");
+        let open = raw_at + 3;
+        let close = open + rest[open..].find("\"#").expect("its end");
+        let raw = &rest[open..close];
+        let after = rest[close + 2..].trim_start();
+        let query = match after.strip_prefix(',') {
+            // A `format!` string: its one argument is a field of `Ids`.
+            Some(args) => {
+                let field = args
+                    .trim_start()
+                    .strip_prefix("ids.")
+                    .and_then(|a| a.split(|c: char| !c.is_alphanumeric() && c != '_').next())
+                    .expect("an `ids.` argument");
+                assert_eq!(raw.matches("{}").count(), 1, "one placeholder in {raw}");
+                raw.replace("{}", &real[field])
+                    .replace("{{", "{")
+                    .replace("}}", "}")
+            }
+            None => raw.to_owned(),
+        };
+        found.push(Shown {
+            source: format!("benches/queries.rs, {name}"),
+            query,
+        });
+        rest = &rest[close..];
+    }
+    assert!(found.len() >= 4, "the canonical queries: {found:#?}");
+    found
+}
+
+// ---- Running a client ---------------------------------------------------------------------
+
+fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether a test's tools are here; says which is missing, and fails under `CI=true`.
+fn available(tools: Result<(), String>) -> bool {
+    match tools {
+        Ok(()) => true,
+        Err(reason) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CI=true, so a client test may not be skipped: {reason}")
+        }
+        Err(reason) => {
+            // Straight to stderr: libtest hides what `println!` prints in a passing test.
+            let _ = writeln!(std::io::stderr(), "skipped: {reason}");
+            false
+        }
+    }
+}
+
+/// `node` on PATH and these npm packages installed at the repository root.
+fn node_packages(packages: &[&str]) -> Result<(), String> {
+    match Command::new("node").arg("--version").output() {
+        Ok(output) if output.status.success() => {}
+        _ => return Err("no `node` on PATH".into()),
+    }
+    for package in packages {
+        let manifest = repo_root()
+            .join("node_modules")
+            .join(package)
+            .join("package.json");
+        if !manifest.is_file() {
+            return Err(format!(
+                "the npm package {package} is not installed: run `npm ci` at the repository root"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `python3` on PATH with these modules importable.
+fn python_modules(modules: &[&str]) -> Result<(), String> {
+    let imports = format!("import {}", modules.join(", "));
+    match Command::new("python3").args(["-c", &imports]).output() {
+        Ok(output) if output.status.success() => Ok(()),
+        Ok(output) => Err(format!(
+            "python3 cannot `{imports}` (install with `pip install 'gql[requests]'`): {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )),
+        Err(_) => Err("no `python3` on PATH".into()),
+    }
+}
+
+/// Runs a client script from the repository root with `stdin` as its input, and returns the
+/// JSON report on its last stdout line, failing the test if it fails or overruns.
+fn run_client(program: &str, args: &[&str], stdin: &str) -> Value {
+    let started = Instant::now();
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(repo_root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program} starts: {e}"));
+    // Write and read on their own threads so a chatty child never blocks on a full pipe.
+    let mut input = child.stdin.take().expect("piped");
+    let stdin = stdin.to_owned();
+    let writer = thread::spawn(move || {
+        let _ = input.write_all(stdin.as_bytes());
+    });
+    let stdout = read_all(child.stdout.take().expect("piped"));
+    let stderr = read_all(child.stderr.take().expect("piped"));
+    let deadline = started + CLIENT_DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for the client") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{program} {args:?} ran past {CLIENT_DEADLINE:?}; stderr:\n{}",
+                stderr.join().unwrap()
+            );
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    let _ = writer.join();
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    println!(
+        "{program} {} finished in {:.1}s",
+        args[0],
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        status.success(),
+        "{program} {args:?} failed ({status}):\n{stderr}\n{stdout}"
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(last).unwrap_or_else(|e| {
+        panic!("{program} {args:?} printed no report ({e}):\n{stdout}\n{stderr}")
+    })
+}
+
+fn read_all(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
+}
