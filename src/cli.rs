@@ -254,6 +254,10 @@ fn seed_command(args: SeedArgs) -> anyhow::Result<()> {
     let files = read_seed(args.from.as_deref())?;
     let dataset = seed::load(&files)?;
     if args.check {
+        let report = seed::checks::run(&files);
+        if !report.problems.is_empty() {
+            return Err(seed::SeedError::Invalid(report.problems).into());
+        }
         println!(
             "ok: {} is valid: {} nodes ({}), {} edges",
             files.origin,
@@ -265,6 +269,15 @@ fn seed_command(args: SeedArgs) -> anyhow::Result<()> {
                 .join(", "),
             dataset.edges.len()
         );
+        for line in &report.coverage {
+            println!("  {line}");
+        }
+        if !report.warnings.is_empty() {
+            println!("  unconverted money figures: {}", report.warnings.len());
+            for line in &report.warnings {
+                println!("    {line}");
+            }
+        }
         return Ok(());
     }
     let bar = progress_bar("seeding");

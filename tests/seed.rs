@@ -736,3 +736,17 @@ fn every_shipped_seed_file_names_its_own_existing_schema() {
     assert!(!files.is_empty(), "seed/ holds no JSON files");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn the_shipped_dataset_passes_the_data_quality_checks_and_every_usd_matches_the_rate_table() {
+    // Arrange
+    let files = SeedFiles::embedded();
+
+    // Act
+    let report = seed::checks::run(&files);
+
+    // Assert: unused or duplicate sources, unmarked rehosts, projects without a Chinese
+    // participant, undated finished projects and any `usd` that `exchange-rates.json` does not
+    // reproduce (within 1 %) all show up here.
+    assert!(report.problems.is_empty(), "{}", listing(&report.problems));
+}
