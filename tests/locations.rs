@@ -31,8 +31,8 @@ fn records(kind: &str) -> Vec<Value> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("seed")
         .join(format!("{kind}.json"));
-    let text = fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let file: Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
     file[kind]
@@ -42,7 +42,11 @@ fn records(kind: &str) -> Vec<Value> {
 }
 
 /// The problems with one record's location: missing, or outside every host's box.
-fn check(record: &Value, hosts: &[&str], boxes: &BTreeMap<&str, (f64, f64, f64, f64)>) -> Option<String> {
+fn check(
+    record: &Value,
+    hosts: &[&str],
+    boxes: &BTreeMap<&str, (f64, f64, f64, f64)>,
+) -> Option<String> {
     let id = record["id"].as_str().unwrap_or("<no id>");
     let location = &record["location"];
     let (Some(lat), Some(lon)) = (location["lat"].as_f64(), location["lon"].as_f64()) else {
@@ -99,7 +103,10 @@ fn every_project_and_zone_has_a_location_inside_its_host_country() {
     }
 
     // Assert
-    assert!(!projects.is_empty() && !zones.is_empty(), "seed/ has no projects or no zones");
+    assert!(
+        !projects.is_empty() && !zones.is_empty(),
+        "seed/ has no projects or no zones"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -129,5 +136,7 @@ fn the_boxes_catch_a_point_in_the_wrong_country() {
     assert_eq!(results[0], None);
     assert!(results[1].as_deref().is_some_and(|p| p.contains("outside")));
     assert!(results[2].as_deref().is_some_and(|p| p.contains("outside")));
-    assert!(results[3].as_deref().is_some_and(|p| p.contains("no location")));
+    assert!(results[3]
+        .as_deref()
+        .is_some_and(|p| p.contains("no location")));
 }
