@@ -12,8 +12,11 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-/// `(south, north, west, east)` in degrees, already widened.
-const BOXES: &[(&str, (f64, f64, f64, f64))] = &[
+/// `(south, north, west, east)` in degrees.
+type LatLonBox = (f64, f64, f64, f64);
+
+/// Each host country's box, already widened.
+const BOXES: &[(&str, LatLonBox)] = &[
     ("country:BN", (3.5, 5.6, 113.5, 115.9)),
     ("country:KH", (9.5, 15.2, 101.8, 108.2)),
     ("country:ID", (-11.6, 6.6, 94.4, 141.6)),
@@ -42,11 +45,7 @@ fn records(kind: &str) -> Vec<Value> {
 }
 
 /// The problems with one record's location: missing, or outside every host's box.
-fn check(
-    record: &Value,
-    hosts: &[&str],
-    boxes: &BTreeMap<&str, (f64, f64, f64, f64)>,
-) -> Option<String> {
+fn check(record: &Value, hosts: &[&str], boxes: &BTreeMap<&str, LatLonBox>) -> Option<String> {
     let id = record["id"].as_str().unwrap_or("<no id>");
     let location = &record["location"];
     let (Some(lat), Some(lon)) = (location["lat"].as_f64(), location["lon"].as_f64()) else {
@@ -84,7 +83,7 @@ fn check(
 #[test]
 fn every_project_and_zone_has_a_location_inside_its_host_country() {
     // Arrange
-    let boxes: BTreeMap<&str, (f64, f64, f64, f64)> = BOXES.iter().copied().collect();
+    let boxes: BTreeMap<&str, LatLonBox> = BOXES.iter().copied().collect();
     let projects = records("projects");
     let zones = records("zones");
 
@@ -113,7 +112,7 @@ fn every_project_and_zone_has_a_location_inside_its_host_country() {
 #[test]
 fn the_boxes_catch_a_point_in_the_wrong_country() {
     // Arrange: Phnom Penh, and the same point with its latitude's sign lost.
-    let boxes: BTreeMap<&str, (f64, f64, f64, f64)> = BOXES.iter().copied().collect();
+    let boxes: BTreeMap<&str, LatLonBox> = BOXES.iter().copied().collect();
     let inside = serde_json::json!({
         "id": "project:x",
         "location": { "lat": 11.56, "lon": 104.92, "precision": "CITY" }
