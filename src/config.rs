@@ -38,12 +38,68 @@ pub struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, env = "CAPGRAPH_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
     pub max_body_bytes: usize,
+    /// Most directives in one query.
+    #[arg(long, env = "CAPGRAPH_MAX_DIRECTIVES", default_value_t = Limits::default().max_directives)]
+    pub max_directives: usize,
+    /// Most directives on one field.
+    #[arg(long, env = "CAPGRAPH_MAX_FIELD_DIRECTIVES", default_value_t = Limits::default().max_field_directives)]
+    pub max_field_directives: usize,
+    /// Most tokens (names, punctuation, values) in one query document.
+    #[arg(long, env = "CAPGRAPH_MAX_TOKENS", default_value_t = Limits::default().max_tokens)]
+    pub max_tokens: usize,
+    /// Answer introspection (`__schema`, `__type`), which GraphiQL and client tooling need.
+    #[arg(long, env = "CAPGRAPH_INTROSPECTION", value_enum, default_value_t = Switch::On)]
+    pub introspection: Switch,
+    /// Most costly queries running at once; more get 503 with Retry-After.
+    #[arg(long, env = "CAPGRAPH_MAX_CONCURRENT_QUERIES", default_value_t = Limits::default().max_concurrent_queries)]
+    pub max_concurrent_queries: usize,
+    /// Most exports streaming at once; more get 503 with Retry-After.
+    #[arg(long, env = "CAPGRAPH_MAX_CONCURRENT_EXPORTS", default_value_t = Limits::default().max_concurrent_exports)]
+    pub max_concurrent_exports: usize,
     /// Longest time one request may take, in milliseconds.
     #[arg(long, env = "CAPGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
+    /// Most open client connections; past it, new ones wait to be accepted.
+    #[arg(long, env = "CAPGRAPH_MAX_CONNECTIONS", default_value_t = Connections::default().max_connections)]
+    pub max_connections: usize,
+    /// How long an idle keep-alive connection stays open, in seconds.
+    #[arg(long, env = "CAPGRAPH_KEEP_ALIVE_SECS", default_value_t = Connections::default().keep_alive.as_secs())]
+    pub keep_alive_secs: u64,
+    /// How long a new connection may take to send its request head, in milliseconds.
+    #[arg(long, env = "CAPGRAPH_REQUEST_HEAD_TIMEOUT_MS", default_value_t = 5_000)]
+    pub request_head_timeout_ms: u64,
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "CAPGRAPH_WORKERS")]
     pub workers: Option<usize>,
+}
+
+/// On or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+/// How the server treats client connections.
+#[derive(Debug, Clone)]
+pub struct Connections {
+    /// Most open connections, across all workers.
+    pub max_connections: usize,
+    /// How long an idle keep-alive connection stays open.
+    pub keep_alive: Duration,
+    /// How long a new connection may take to send its request head; idle connections that
+    /// never send one are closed after it.
+    pub request_head_timeout: Duration,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Connections {
+            max_connections: 10_000,
+            keep_alive: Duration::from_secs(5),
+            request_head_timeout: Duration::from_secs(5),
+        }
+    }
 }
 
 /// Everything the server needs to start; built from flags, or directly by tests.
@@ -53,6 +109,7 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub cors_origins: Vec<String>,
     pub limits: Limits,
+    pub connections: Connections,
     pub workers: Option<usize>,
 }
 
@@ -64,6 +121,7 @@ impl Settings {
             data_dir,
             cors_origins: Vec::new(),
             limits: Limits::default(),
+            connections: Connections::default(),
             workers: None,
         }
     }
@@ -84,9 +142,21 @@ impl From<ServeArgs> for Settings {
                 max_depth: args.max_depth,
                 max_cost: args.max_cost,
                 max_aliases: args.max_aliases,
+                max_directives: args.max_directives,
+                max_field_directives: args.max_field_directives,
+                max_tokens: args.max_tokens,
+                introspection: args.introspection == Switch::On,
                 max_page: args.max_page_size,
+                max_concurrent_queries: args.max_concurrent_queries,
+                max_concurrent_exports: args.max_concurrent_exports,
                 max_body_bytes: args.max_body_bytes,
                 request_timeout: Duration::from_millis(args.request_timeout_ms),
+                ..Limits::default()
+            },
+            connections: Connections {
+                max_connections: args.max_connections,
+                keep_alive: Duration::from_secs(args.keep_alive_secs),
+                request_head_timeout: Duration::from_millis(args.request_head_timeout_ms),
             },
             workers: args.workers,
         }

@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle, Service};
@@ -104,6 +105,9 @@ impl Application {
             store: Arc::clone(&store),
             limits: settings.limits.clone(),
             metrics: Arc::new(http::observe::Metrics::new(store.meta())),
+            export_slots: Arc::new(tokio::sync::Semaphore::new(
+                settings.limits.max_concurrent_exports,
+            )),
         };
         let listener = TcpListener::bind(settings.addr).map_err(|source| StartupError::Bind {
             addr: settings.addr,
@@ -134,10 +138,17 @@ impl Application {
                 .wrap(TracingLogger::<CapgraphRootSpan>::new())
         })
         .disable_signals()
-        .shutdown_timeout(10);
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
+        .shutdown_timeout(10)
+        .keep_alive(settings.connections.keep_alive)
+        .client_request_timeout(settings.connections.request_head_timeout)
+        .client_disconnect_timeout(Duration::from_secs(1));
+        let workers = settings
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        // actix counts connections per worker; the setting is for the whole server.
+        server = server
+            .workers(workers)
+            .max_connections(settings.connections.max_connections.div_ceil(workers).max(1));
         let server = server
             .listen(listener)
             .map_err(|source| StartupError::Bind {

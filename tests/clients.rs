@@ -27,14 +27,9 @@ use helpers::TestApp;
 /// Longest one client script may run before the test kills it and fails.
 const CLIENT_DEADLINE: Duration = Duration::from_secs(60);
 
-/// One server for every client: they only read.
+/// One server for every client, with the default limits: they only read.
 fn app() -> &'static TestApp {
-    static APP: LazyLock<TestApp> = LazyLock::new(|| {
-        helpers::spawn_app_with(|settings| {
-            // TODO(lead): remove once introspection passes the default limits
-            settings.limits.max_depth = 64;
-        })
-    });
+    static APP: LazyLock<TestApp> = LazyLock::new(helpers::spawn_app);
     &APP
 }
 

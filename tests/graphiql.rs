@@ -281,12 +281,10 @@ struct TestServer {
 impl TestServer {
     fn start() -> TestServer {
         let data = tempfile::tempdir().expect("a temp dir");
-        let mut settings = Settings::new(
+        let settings = Settings::new(
             SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             data.path().to_path_buf(),
         );
-        // TODO(lead): remove once introspection passes the default limits
-        settings.limits.max_depth = 64;
         let (tx, rx) = mpsc::channel();
         let thread = thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {

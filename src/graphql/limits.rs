@@ -1,25 +1,59 @@
-//! Request limits, on by default: depth, aliases, cost (which multiplies by page sizes), page
-//! size, body size and time. Each is a field of [`Limits`], set from `serve` flags.
+//! Request limits, on by default: document size in tokens, depth, aliases, directives, cost
+//! (which multiplies by page sizes), page size, body size and time, plus introspection's own
+//! bounds. Each is a field of [`Limits`], set from `serve` flags; each refusal is a
+//! `LIMIT_EXCEEDED` error that names the limit and its value in `extensions`.
+//!
+//! Introspection documents are deep by nature (graphql-js's standard query nests `ofType` seven
+//! to nine levels), so the depth limit counts data fields only and introspection has bounds of its
+//! own: how deep its selections go, how long an `ofType` chain is, and how many `__schema` and
+//! `__type` fields one document holds.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, Value, Variables};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest,
+};
+use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
+use async_graphql::{
+    ErrorExtensionValues, Pos, Response, ServerError, ServerResult, Value, Variables,
+};
 
-/// Every configurable limit, with the defaults a public server can live with.
+/// Every configurable limit, with the defaults a public server can live with. The document
+/// limits follow graphql-armor's defaults where it has one (50 directives, 1,000 tokens).
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Deepest nesting of fields.
+    /// Deepest nesting of data fields (introspection has its own bound).
     pub max_depth: usize,
     /// Largest cost: each field costs 1, and a connection's children cost once per row asked
     /// for, so `first: 500` under `first: 500` costs about 250,000.
     pub max_cost: usize,
     /// Most aliased fields in one document.
     pub max_aliases: usize,
+    /// Most directives in one document.
+    pub max_directives: usize,
+    /// Most directives on one field.
+    pub max_field_directives: usize,
+    /// Most lexical tokens in one document; counted before parsing, so a huge document costs
+    /// one pass over its text and no parse.
+    pub max_tokens: usize,
+    /// Deepest nesting below `__schema` or `__type`.
+    pub max_introspection_depth: usize,
+    /// Longest chain of nested `ofType` selections.
+    pub max_of_type_depth: usize,
+    /// Most `__schema` and `__type` fields in one document.
+    pub max_introspection_fields: usize,
+    /// Whether introspection is answered at all (`--introspection off` turns it off).
+    pub introspection: bool,
     /// Largest `first` or `last` on any connection (and most IDs in one `nodes` call).
     pub max_page: usize,
+    /// Most queries costing over `admission::UNMETERED_COST` that run at once; more are
+    /// refused with `OVERLOADED` (HTTP 503 and `Retry-After`).
+    pub max_concurrent_queries: usize,
+    /// Most exports streaming at once (each holds a thread while its client reads); more are
+    /// refused with HTTP 503 and `Retry-After`.
+    pub max_concurrent_exports: usize,
     /// Largest request body in bytes.
     pub max_body_bytes: usize,
     /// Longest time one request may take.
@@ -32,51 +66,110 @@ impl Default for Limits {
             max_depth: 12,
             max_cost: 50_000,
             max_aliases: 30,
+            max_directives: 50,
+            max_field_directives: 10,
+            max_tokens: 1_000,
+            max_introspection_depth: 20,
+            max_of_type_depth: 10,
+            max_introspection_fields: 3,
+            introspection: true,
             max_page: 500,
+            max_concurrent_queries: 4,
+            max_concurrent_exports: 4,
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(10),
         }
     }
 }
 
-/// Whether an error message is one of async-graphql's own limit errors.
-pub fn is_limit_message(message: &str) -> bool {
-    message.contains("nested too deep")
-        || message.contains("too complex")
-        || message.contains("too many")
-}
-
-/// Rejects documents with more aliased fields than allowed: aliases let one small query ask
-/// for the same expensive field many times over.
-pub struct AliasLimit {
-    pub max: usize,
-}
-
-impl ExtensionFactory for AliasLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AliasLimitExtension { max: self.max })
+/// The limit errors async-graphql raises itself, recognised by their message, with the limit
+/// each one enforces: `(name, value)`.
+pub fn builtin_limit(message: &str, limits: &Limits) -> Option<(&'static str, usize)> {
+    if message.contains("too complex") {
+        Some(("maxCost", limits.max_cost))
+    } else if message.contains("recursion depth") {
+        Some(("maxRecursionDepth", recursion_depth(limits)))
+    } else if message.contains("nested too deep") {
+        Some(("maxDepth", limits.max_depth))
+    } else {
+        None
     }
 }
 
-struct AliasLimitExtension {
-    max: usize,
+/// async-graphql's own guard against deep recursion while parsing and walking a document; above
+/// both depth limits so that it never refuses a document they accept.
+pub fn recursion_depth(limits: &Limits) -> usize {
+    limits
+        .max_depth
+        .max(limits.max_introspection_depth)
+        .saturating_mul(4)
+        .max(32)
 }
 
-fn count_aliases(set: &SelectionSet) -> usize {
-    set.items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(f) => {
-                usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set.node)
-            }
-            Selection::InlineFragment(f) => count_aliases(&f.node.selection_set.node),
-            Selection::FragmentSpread(_) => 0,
+/// A `LIMIT_EXCEEDED` error that names the limit, its value and what the document had.
+pub fn limit_error(
+    message: String,
+    pos: Option<Pos>,
+    limit: &str,
+    max: usize,
+    found: Option<usize>,
+) -> ServerError {
+    let mut error = ServerError::new(message, pos);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", Value::from("LIMIT_EXCEEDED"));
+    extensions.set("limit", Value::from(limit));
+    extensions.set("max", Value::from(max));
+    if let Some(found) = found {
+        extensions.set("found", Value::from(found));
+    }
+    error.extensions = Some(extensions);
+    error
+}
+
+/// Checks every document limit: tokens before parsing, the rest on the parsed document. Also
+/// refuses introspection when the server turned it off.
+pub struct DocumentLimits {
+    pub limits: Arc<Limits>,
+}
+
+impl ExtensionFactory for DocumentLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(DocumentLimitsExtension {
+            limits: Arc::clone(&self.limits),
         })
-        .sum()
+    }
+}
+
+struct DocumentLimitsExtension {
+    limits: Arc<Limits>,
 }
 
 #[async_trait::async_trait]
-impl Extension for AliasLimitExtension {
+impl Extension for DocumentLimitsExtension {
+    /// Gives async-graphql's own limit errors (cost, recursion) the code, limit and value that
+    /// ours carry.
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        for error in &mut response.errors {
+            let uncoded = error
+                .extensions
+                .as_ref()
+                .is_none_or(|e| e.get("code").is_none());
+            if let Some((limit, max)) = builtin_limit(&error.message, &self.limits) {
+                if uncoded {
+                    *error = limit_error(
+                        format!("{} (the {limit} limit is {max})", error.message),
+                        error.locations.first().copied(),
+                        limit,
+                        max,
+                        None,
+                    );
+                }
+            }
+        }
+        response
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -84,31 +177,440 @@ impl Extension for AliasLimitExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let operations: usize = document
-            .operations
-            .iter()
-            .map(|(_, op)| count_aliases(&op.node.selection_set.node))
-            .sum();
-        let fragments: usize = document
-            .fragments
-            .values()
-            .map(|f| count_aliases(&f.node.selection_set.node))
-            .sum();
-        let total = operations + fragments;
-        if total > self.max {
-            let mut error = ServerError::new(
-                format!(
-                    "the document uses {total} aliases, over the alias limit of {}",
-                    self.max
-                ),
+        let max_tokens = self.limits.max_tokens;
+        if let Some(found) = count_tokens(query, max_tokens) {
+            return Err(limit_error(
+                format!("the document has more than {max_tokens} tokens, over the token limit"),
                 None,
-            );
-            let mut extensions = ErrorExtensionValues::default();
-            extensions.set("code", Value::from("LIMIT_EXCEEDED"));
-            error.extensions = Some(extensions);
-            return Err(error);
+                "maxTokens",
+                max_tokens,
+                Some(found),
+            ));
         }
+        let document = next.run(ctx, query, variables).await?;
+        check_document(&document, &self.limits)?;
         Ok(document)
+    }
+}
+
+/// Counts the GraphQL tokens of `text` (punctuators, names, numbers and strings; whitespace,
+/// commas and comments are ignored), stopping early: `Some(count)` once the count passes `max`,
+/// `None` if it never does. Text that is not GraphQL is left for the parser to refuse.
+pub fn count_tokens(text: &str, max: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut count = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => {
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                }
+                i += 3;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'.' if bytes[i..].starts_with(b"...") => i += 3,
+            b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => {
+                i += 1;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'+' | b'-')
+                {
+                    i += 1;
+                }
+            }
+            // Punctuators, and any other character (the parser will name it): one token each.
+            _ => i += text[i..].chars().next().map_or(1, char::len_utf8),
+        }
+        count += 1;
+        if count > max {
+            return Some(count);
+        }
+    }
+    None
+}
+
+/// What one walk over a document found.
+#[derive(Default)]
+struct Census {
+    aliases: usize,
+    directives: usize,
+    introspection_fields: usize,
+}
+
+struct Walker<'a> {
+    document: &'a ExecutableDocument,
+    limits: &'a Limits,
+    census: Census,
+    /// Fragments being expanded on the current path: a cycle is the validator's to report.
+    expanding: HashSet<&'a str>,
+    /// Whether aliases and directives met now are counted: not inside a spread, since each
+    /// fragment's are counted once where it is defined.
+    counting: bool,
+}
+
+/// Where a selection set sits: among data fields, or inside introspection.
+#[derive(Clone, Copy)]
+enum Place {
+    Data { depth: usize },
+    Introspection { depth: usize, of_type_chain: usize },
+}
+
+/// Checks aliases, directives, depth and introspection's bounds, over every operation and
+/// fragment (fragments are walked where they are spread, so depth counts them in place).
+pub fn check_document(document: &ExecutableDocument, limits: &Limits) -> ServerResult<()> {
+    let mut walker = Walker {
+        document,
+        limits,
+        census: Census::default(),
+        expanding: HashSet::new(),
+        counting: true,
+    };
+    for (_, operation) in document.operations.iter() {
+        walker.directives(operation.node.directives.len(), None)?;
+        walker.selection_set(&operation.node.selection_set.node, Place::Data { depth: 0 })?;
+    }
+    // Aliases and directives inside fragments count once per definition, as written.
+    for fragment in document.fragments.values() {
+        walker.directives(fragment.node.directives.len(), None)?;
+        walker.count_written(&fragment.node.selection_set.node)?;
+    }
+    Ok(())
+}
+
+impl<'a> Walker<'a> {
+    fn directives(&mut self, on_field: usize, field: Option<(&Field, Pos)>) -> ServerResult<()> {
+        let limits = self.limits;
+        if let Some((field, pos)) = field {
+            if on_field > limits.max_field_directives {
+                return Err(limit_error(
+                    format!(
+                        "the field `{}` has {on_field} directives, over the limit of {} per field",
+                        field.name.node, limits.max_field_directives
+                    ),
+                    Some(pos),
+                    "maxFieldDirectives",
+                    limits.max_field_directives,
+                    Some(on_field),
+                ));
+            }
+        }
+        self.census.directives += on_field;
+        if self.census.directives > limits.max_directives {
+            return Err(limit_error(
+                format!(
+                    "the document uses more than {} directives, over the directive limit",
+                    limits.max_directives
+                ),
+                field.map(|(_, pos)| pos),
+                "maxDirectives",
+                limits.max_directives,
+                Some(self.census.directives),
+            ));
+        }
+        Ok(())
+    }
+
+    fn alias(&mut self, pos: Pos) -> ServerResult<()> {
+        self.census.aliases += 1;
+        let max = self.limits.max_aliases;
+        if self.census.aliases > max {
+            return Err(limit_error(
+                format!("the document uses more than {max} aliases, over the alias limit"),
+                Some(pos),
+                "maxAliases",
+                max,
+                Some(self.census.aliases),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts aliases and directives inside a fragment definition, without following spreads.
+    fn count_written(&mut self, set: &'a SelectionSet) -> ServerResult<()> {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    if field.node.alias.is_some() {
+                        self.alias(field.pos)?;
+                    }
+                    self.directives(
+                        field.node.directives.len(),
+                        Some((&field.node, field.pos)),
+                    )?;
+                    self.count_written(&field.node.selection_set.node)?;
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.directives(fragment.node.directives.len(), None)?;
+                    self.count_written(&fragment.node.selection_set.node)?;
+                }
+                Selection::FragmentSpread(spread) => {
+                    self.directives(spread.node.directives.len(), None)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn selection_set(&mut self, set: &'a SelectionSet, place: Place) -> ServerResult<()> {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    if self.counting {
+                        if field.node.alias.is_some() {
+                            self.alias(field.pos)?;
+                        }
+                        self.directives(
+                            field.node.directives.len(),
+                            Some((&field.node, field.pos)),
+                        )?;
+                    }
+                    self.field(&field.node, field.pos, place)?;
+                }
+                Selection::InlineFragment(fragment) => {
+                    if self.counting {
+                        self.directives(fragment.node.directives.len(), None)?;
+                    }
+                    self.selection_set(&fragment.node.selection_set.node, place)?;
+                }
+                Selection::FragmentSpread(spread) => {
+                    if self.counting {
+                        self.directives(spread.node.directives.len(), None)?;
+                    }
+                    let name = spread.node.fragment_name.node.as_str();
+                    let Some(fragment) = self.document.fragments.get(name) else {
+                        continue; // the validator names unknown fragments
+                    };
+                    if !self.expanding.insert(name) {
+                        continue; // the validator names cycles
+                    }
+                    // Aliases and directives in fragments were counted where they are
+                    // written; the spread is walked for depth and introspection only.
+                    let counting = std::mem::replace(&mut self.counting, false);
+                    let result = self.selection_set(&fragment.node.selection_set.node, place);
+                    self.counting = counting;
+                    self.expanding.remove(name);
+                    result?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn field(&mut self, field: &'a Field, pos: Pos, place: Place) -> ServerResult<()> {
+        let limits = self.limits;
+        let name = field.name.node.as_str();
+        let inner = match place {
+            Place::Data { depth } if name == "__schema" || name == "__type" => {
+                if !limits.introspection {
+                    return Err(introspection_disabled(pos));
+                }
+                self.census.introspection_fields += 1;
+                let max = limits.max_introspection_fields;
+                if self.census.introspection_fields > max {
+                    return Err(limit_error(
+                        format!("the document asks for `__schema` or `__type` more than {max} times, over the introspection limit"),
+                        Some(pos),
+                        "maxIntrospectionFields",
+                        max,
+                        Some(self.census.introspection_fields),
+                    ));
+                }
+                // The introspection field itself stands where a data field would.
+                self.data_depth(depth + 1, pos)?;
+                Place::Introspection {
+                    depth: 1,
+                    of_type_chain: 0,
+                }
+            }
+            Place::Data { depth } => {
+                self.data_depth(depth + 1, pos)?;
+                Place::Data { depth: depth + 1 }
+            }
+            Place::Introspection {
+                depth,
+                of_type_chain,
+            } => {
+                let depth = depth + 1;
+                let max = limits.max_introspection_depth;
+                if depth > max {
+                    return Err(limit_error(
+                        format!("the introspection selection is nested {depth} deep, over the introspection depth limit of {max}"),
+                        Some(pos),
+                        "maxIntrospectionDepth",
+                        max,
+                        Some(depth),
+                    ));
+                }
+                let of_type_chain = if name == "ofType" { of_type_chain + 1 } else { 0 };
+                let max = limits.max_of_type_depth;
+                if of_type_chain > max {
+                    return Err(limit_error(
+                        format!("the document nests `ofType` {of_type_chain} times, over the limit of {max}"),
+                        Some(pos),
+                        "maxOfTypeDepth",
+                        max,
+                        Some(of_type_chain),
+                    ));
+                }
+                Place::Introspection {
+                    depth,
+                    of_type_chain,
+                }
+            }
+        };
+        self.selection_set(&field.selection_set.node, inner)
+    }
+
+    fn data_depth(&self, depth: usize, pos: Pos) -> ServerResult<()> {
+        let max = self.limits.max_depth;
+        if depth > max {
+            return Err(limit_error(
+                format!("the query is nested {depth} fields deep, over the depth limit of {max}"),
+                Some(pos),
+                "maxDepth",
+                max,
+                Some(depth),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn introspection_disabled(pos: Pos) -> ServerError {
+    let mut error = ServerError::new(
+        "introspection is turned off on this server (`--introspection off`); \
+         ask its operators for the schema, or read /schema.graphql if they publish it",
+        Some(pos),
+    );
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", Value::from("INTROSPECTION_DISABLED"));
+    error.extensions = Some(extensions);
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(query: &str, limits: &Limits) -> Result<(), String> {
+        let document = async_graphql::parser::parse_query(query).expect("it parses");
+        check_document(&document, limits).map_err(|e| {
+            let limit = e
+                .extensions
+                .as_ref()
+                .and_then(|x| x.get("limit"))
+                .cloned()
+                .unwrap_or(Value::Null);
+            format!("{limit}")
+        })
+    }
+
+    #[test]
+    fn tokens_are_counted_as_the_spec_defines_them() {
+        assert_eq!(count_tokens("{ a }", 2), Some(3));
+        assert_eq!(count_tokens("{ a }", 3), None);
+        // Commas, comments and whitespace are not tokens; a string is one, whatever it holds.
+        assert_eq!(count_tokens("# { { {\n{ a, b }", 3), Some(4));
+        assert_eq!(count_tokens(r#"{ a(s: "x { } y \" z") }"#, 8), None);
+        assert_eq!(count_tokens(r#"{ a(s: """ { " } """) }"#, 8), None);
+        assert_eq!(count_tokens(r#"{ a(s: """ { " } """) }"#, 7), Some(8));
+        assert_eq!(count_tokens("{ ...F }", 3), Some(4));
+        assert_eq!(count_tokens("{ a(n: -1.5e3) }", 8), None);
+        assert_eq!(count_tokens("{ a(n: -1.5e3) }", 7), Some(8));
+    }
+
+    #[test]
+    fn depth_counts_data_fields_through_fragments_and_not_introspection() {
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
+        assert_eq!(check("{ a { b { c } } }", &limits), Ok(()));
+        assert_eq!(
+            check("{ a { b { c { d } } } }", &limits),
+            Err("\"maxDepth\"".into())
+        );
+        assert_eq!(
+            check("{ a { ...F } } fragment F on T { b { c { d } } }", &limits),
+            Err("\"maxDepth\"".into())
+        );
+        let deep_introspection = "{ __schema { types { fields { type { ofType { ofType { name } } } } } } }";
+        assert_eq!(check(deep_introspection, &limits), Ok(()));
+    }
+
+    #[test]
+    fn introspection_has_bounds_of_its_own() {
+        let limits = Limits::default();
+        let chain = |n: usize| {
+            format!(
+                "{{ __type(name: \"Query\") {{ fields {{ type {{ {} name {} }} }} }} }}",
+                "ofType { ".repeat(n),
+                "}".repeat(n)
+            )
+        };
+        assert_eq!(check(&chain(limits.max_of_type_depth), &limits), Ok(()));
+        assert_eq!(
+            check(&chain(limits.max_of_type_depth + 1), &limits),
+            Err("\"maxOfTypeDepth\"".into())
+        );
+        let repeated = (0..=limits.max_introspection_fields)
+            .map(|i| format!("t{i}: __type(name: \"Query\") {{ name }}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(
+            check(&format!("{{ {repeated} }}"), &limits),
+            Err("\"maxIntrospectionFields\"".into())
+        );
+    }
+
+    #[test]
+    fn directives_are_limited_per_field_and_per_document() {
+        let limits = Limits::default();
+        let on_one = format!(
+            "{{ a {} }}",
+            "@include(if: true) ".repeat(limits.max_field_directives + 1)
+        );
+        assert_eq!(check(&on_one, &limits), Err("\"maxFieldDirectives\"".into()));
+        let spread: Vec<String> = (0..=limits.max_directives)
+            .map(|i| format!("f{i}: a @include(if: true)"))
+            .collect();
+        let raised = Limits {
+            max_aliases: 1_000,
+            ..Limits::default()
+        };
+        assert_eq!(
+            check(&format!("{{ {} }}", spread.join(" ")), &raised),
+            Err("\"maxDirectives\"".into())
+        );
+    }
+
+    #[test]
+    fn a_fragment_cycle_is_left_to_the_validator() {
+        let limits = Limits::default();
+        assert_eq!(
+            check(
+                "{ a { ...F } } fragment F on T { b { ...F } }",
+                &limits
+            ),
+            Ok(())
+        );
     }
 }

@@ -1,14 +1,17 @@
 //! The GraphQL API: one place builds the schema with its limits; resolvers read the store only
 //! through its public API and never send internal error text to clients.
 
+mod admission;
 mod aggregate;
 pub mod connection;
 pub mod entity;
 pub mod enums;
 pub mod error;
+mod execution;
 pub mod filter;
 mod graph;
 mod limits;
+mod plan;
 mod query;
 mod search;
 pub mod types;
@@ -26,17 +29,24 @@ use crate::store::Store;
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 /// Builds the schema over a store, with every limit applied.
+///
+/// Depth is checked by [`limits::DocumentLimits`] rather than async-graphql, whose depth limit
+/// counts introspection fields too and so refuses every standard introspection query.
 pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(store)
         .data(limits.clone())
-        .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_cost)
-        .limit_recursive_depth(limits.max_depth.saturating_mul(4).max(32))
-        .extension(limits::AliasLimit {
-            max: limits.max_aliases,
+        .limit_recursive_depth(limits::recursion_depth(limits))
+        .extension(limits::DocumentLimits {
+            limits: Arc::new(limits.clone()),
         })
-        .finish()
+        .extension(admission::Admission::new(limits.max_concurrent_queries))
+        .extension(execution::FieldPolicy);
+    if !limits.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
 }
 
 /// The schema without a store: enough for the SDL and introspection, not for data.
@@ -54,8 +64,8 @@ pub fn sdl() -> String {
 }
 
 /// Runs a request and gives every error a stable `extensions.code`: the resolvers' own codes
-/// stay; limit violations found at validation become `LIMIT_EXCEEDED`; the rest (parse,
-/// validation and input coercion errors) are the client's and become `BAD_USER_INPUT`.
+/// and the limits' stay (see [`limits::DocumentLimits`]); the rest (parse, validation and input
+/// coercion errors) are the client's and become `BAD_USER_INPUT`.
 pub async fn execute(schema: &AppSchema, request: Request) -> Response {
     let mut response = schema.execute(request).await;
     for error in &mut response.errors {
@@ -64,15 +74,10 @@ pub async fn execute(schema: &AppSchema, request: Request) -> Response {
             .as_ref()
             .is_some_and(|e| e.get("code").is_some());
         if !has_code {
-            let code = if limits::is_limit_message(&error.message) {
-                "LIMIT_EXCEEDED"
-            } else {
-                "BAD_USER_INPUT"
-            };
             error
                 .extensions
                 .get_or_insert_with(Default::default)
-                .set("code", Value::from(code));
+                .set("code", Value::from("BAD_USER_INPUT"));
         }
     }
     response

@@ -3,6 +3,8 @@
 //! `/export/csv/{table}` (`projects`, ..., or `edges`).
 
 use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
@@ -28,11 +30,16 @@ struct Params {
 /// Chunks a response body is cut into.
 const CHUNK: usize = 64 * 1024;
 
+/// Longest an export waits for its client to take the next chunk before it gives up, so that a
+/// client that stops reading frees its export slot and thread.
+const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// An `io::Write` that hands full chunks to the response stream, waiting while the client
 /// is slow to read, so the exporter never runs ahead of the network by more than a few chunks.
 struct ChannelWriter {
     buffer: Vec<u8>,
     sender: mpsc::Sender<Result<Bytes, std::io::Error>>,
+    runtime: tokio::runtime::Handle,
 }
 
 impl ChannelWriter {
@@ -44,9 +51,23 @@ impl ChannelWriter {
             &mut self.buffer,
             Vec::with_capacity(CHUNK),
         ));
-        self.sender.blocking_send(Ok(chunk)).map_err(|_| {
-            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
-        })
+        let sent = self
+            .runtime
+            .block_on(tokio::time::timeout(STALL_TIMEOUT, self.sender.send(Ok(chunk))));
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "the client went away",
+            )),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "the client read nothing for {} s",
+                    STALL_TIMEOUT.as_secs()
+                ),
+            )),
+        }
     }
 }
 
@@ -70,26 +91,45 @@ fn bad_request(message: String) -> HttpResponse {
         .body(message + "\n")
 }
 
-/// Runs `write` on a blocking thread and streams what it writes as the response body.
+/// Runs `write` on a blocking thread and streams what it writes as the response body, if one
+/// of the export slots is free; 503 with `Retry-After` if not.
 fn stream(
     state: &AppState,
     content_type: &'static str,
     filename: String,
     write: impl FnOnce(&crate::store::Store, ChannelWriter) -> Result<(), ExportError> + Send + 'static,
 ) -> HttpResponse {
+    let Ok(slot) = Arc::clone(&state.export_slots).try_acquire_owned() else {
+        return HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .insert_header((header::RETRY_AFTER, "5"))
+            .body(format!(
+                "the server is running its limit of {} exports at once; retry shortly\n",
+                state.limits.max_concurrent_exports
+            ));
+    };
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let store = std::sync::Arc::clone(&state.store);
+    let store = Arc::clone(&state.store);
     let errors = sender.clone();
+    let runtime = tokio::runtime::Handle::current();
+    // Log lines of the export carry the request's span, and so its request ID.
+    let span = tracing::Span::current();
     actix_web::rt::task::spawn_blocking(move || {
+        let _span = span.enter();
+        let _slot = slot;
         let writer = ChannelWriter {
             buffer: Vec::with_capacity(CHUNK),
             sender,
+            runtime: runtime.clone(),
         };
         if let Err(error) = write(&store, writer) {
             // Headers are gone by now; ending the stream with an error makes the client see a
             // broken transfer rather than a file that looks complete.
             tracing::warn!(%error, "export stopped");
-            let _ = errors.blocking_send(Err(std::io::Error::other("export failed")));
+            let _ = runtime.block_on(tokio::time::timeout(
+                STALL_TIMEOUT,
+                errors.send(Err(std::io::Error::other("export failed"))),
+            ));
         }
     });
     let body = futures_util::stream::unfold(receiver, |mut receiver| async move {

@@ -377,21 +377,19 @@ async fn run(req: &HttpRequest, state: &AppState, request: Request) -> Response 
     response
 }
 
+/// Runs a request on this worker, within the time limit.
+///
+/// Execution runs here rather than on a blocking thread: store reads take microseconds, a
+/// thread hand-off per request cost more than most queries do, and `graphql::execution` yields
+/// every few fields so that a costly query never holds the worker for long. At the time limit
+/// the future is dropped, which cancels the work (a blocking thread could not be stopped).
+/// How many costly queries run at once is `graphql::admission`'s to bound.
 async fn execute_within_limits(state: &AppState, request: Request) -> Response {
-    let schema = state.schema.clone();
     let timeout = state.limits.request_timeout;
-    let handle = tokio::runtime::Handle::current();
-    let task = actix_web::rt::task::spawn_blocking(move || {
-        handle.block_on(crate::graphql::execute(&schema, request))
-    });
-    match tokio::time::timeout(timeout, task).await {
-        Ok(Ok(response)) => response,
-        Ok(Err(join_error)) => {
-            tracing::error!(error = %join_error, "a GraphQL request panicked");
-            error_response("INTERNAL", "internal error".into())
-        }
+    match tokio::time::timeout(timeout, crate::graphql::execute(&state.schema, request)).await {
+        Ok(response) => response,
         Err(_) => error_response(
-            "LIMIT_EXCEEDED",
+            "TIMEOUT",
             format!(
                 "the request took longer than the time limit of {} ms",
                 timeout.as_millis()
@@ -408,6 +406,9 @@ fn error_response(code: &str, message: String) -> Response {
     Response::from_errors(vec![error])
 }
 
+/// Seconds a client is asked to wait before retrying an overloaded server.
+const RETRY_AFTER_SECONDS: &str = "1";
+
 fn respond(
     media: MediaType,
     response: Response,
@@ -422,18 +423,30 @@ fn respond(
     let executed =
         response.data != Value::Null || response.errors.iter().any(|e| !e.path.is_empty());
     let request_failed = !executed && !response.errors.is_empty();
-    let internal = response.errors.iter().any(|e| {
-        e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&Value::from("INTERNAL"))
-    });
-    let status = match (media, request_failed) {
-        _ if internal && response.data == Value::Null => StatusCode::INTERNAL_SERVER_ERROR,
-        (MediaType::GraphqlResponse, true) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::OK,
+    let has_code = |wanted: &str| {
+        response.errors.iter().any(|e| {
+            e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&Value::from(wanted))
+        })
+    };
+    // The server's own conditions answer 5xx under both media types: a client may retry them.
+    let (status, retry_after) = if has_code("OVERLOADED") {
+        (StatusCode::SERVICE_UNAVAILABLE, true)
+    } else if has_code("TIMEOUT") {
+        (StatusCode::SERVICE_UNAVAILABLE, false)
+    } else if has_code("INTERNAL") && response.data == Value::Null {
+        (StatusCode::INTERNAL_SERVER_ERROR, false)
+    } else if media == MediaType::GraphqlResponse && request_failed {
+        (StatusCode::BAD_REQUEST, false)
+    } else {
+        (StatusCode::OK, false)
     };
     let mut builder = HttpResponse::build(status);
     builder
         .content_type(media.name())
         .insert_header((header::VARY, "Accept"));
+    if retry_after {
+        builder.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+    }
     match etag {
         Some(etag) if response.errors.is_empty() => {
             builder

@@ -19,4 +19,6 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub limits: Limits,
     pub metrics: Arc<observe::Metrics>,
+    /// One permit per export that may stream at once.
+    pub export_slots: Arc<tokio::sync::Semaphore>,
 }

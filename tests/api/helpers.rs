@@ -21,7 +21,11 @@ static TRACING: Once = Once::new();
 fn init_tracing() {
     TRACING.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
-            capgraph::telemetry::init(capgraph::telemetry::LogFormat::Text, "info");
+            // The writer runs for the whole test process.
+            std::mem::forget(capgraph::telemetry::init(
+                capgraph::telemetry::LogFormat::Text,
+                "info",
+            ));
         }
     });
 }
@@ -150,7 +154,15 @@ impl Drop for TestApp {
 }
 
 /// The error codes the API promises.
-pub const ERROR_CODES: [&str; 4] = ["BAD_USER_INPUT", "NOT_FOUND", "LIMIT_EXCEEDED", "INTERNAL"];
+pub const ERROR_CODES: [&str; 7] = [
+    "BAD_USER_INPUT",
+    "NOT_FOUND",
+    "LIMIT_EXCEEDED",
+    "INTERNAL",
+    "TIMEOUT",
+    "OVERLOADED",
+    "INTROSPECTION_DISABLED",
+];
 
 /// Checks what every error body must satisfy: each error has a promised code and tells the
 /// client nothing about the server's insides.

@@ -23,6 +23,7 @@ fn raised_app() -> &'static TestApp {
                 max_page: 1_000,
                 max_body_bytes: 1 << 20,
                 request_timeout: Duration::from_secs(60),
+                ..Limits::default()
             }
         })
     });
@@ -197,7 +198,7 @@ fn a_body_over_64_kib_is_413_with_a_limit_error_unless_the_limit_is_raised() {
 }
 
 #[test]
-fn a_request_over_the_time_limit_is_a_limit_error_not_a_hang_or_a_500() {
+fn a_request_over_the_time_limit_is_503_timeout_under_both_media_types() {
     // Arrange
     let hasty = spawn_app_with(|settings| {
         settings.limits.request_timeout = Duration::from_millis(1);
@@ -205,29 +206,178 @@ fn a_request_over_the_time_limit_is_a_limit_error_not_a_hang_or_a_500() {
 
     // Act
     let started = Instant::now();
-    let (status, body) = hasty.graphql(SLOW, json!({}));
+    let legacy = hasty.post_raw(
+        json!({ "query": SLOW }).to_string(),
+        "application/json",
+        None,
+    );
     let elapsed = started.elapsed();
-
-    // Assert
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let message = assert_error(&body, "LIMIT_EXCEEDED");
-    assert!(message.contains("time limit"), "{message}");
-    assert!(elapsed < Duration::from_secs(5), "answered in {elapsed:?}");
-    let response = hasty.post_raw(
+    let modern = hasty.post_raw(
         json!({ "query": SLOW }).to_string(),
         "application/json",
         Some("application/graphql-response+json"),
     );
-    assert!(
-        response.status() != StatusCode::INTERNAL_SERVER_ERROR,
-        "a timeout is not a server failure"
-    );
-    assert_eq!(
-        header(&response, "content-type").as_deref(),
-        Some("application/graphql-response+json")
-    );
+
+    // Assert
+    assert!(elapsed < Duration::from_secs(5), "answered in {elapsed:?}");
+    for (response, media) in [
+        (legacy, "application/json"),
+        (modern, "application/graphql-response+json"),
+    ] {
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{media}");
+        assert_eq!(header(&response, "content-type").as_deref(), Some(media));
+        let body: Value = response.json().expect("a GraphQL error body");
+        let message = assert_error(&body, "TIMEOUT");
+        assert!(message.contains("time limit of 1 ms"), "{message}");
+    }
 
     // The same query runs under the default time limit, and under a raised one.
     shared_app().data(SLOW, json!({}));
     raised_app().data(SLOW, json!({}));
+}
+
+/// The standard introspection documents of graphql-js 16, as `getIntrospectionQuery()` prints
+/// them with no options and with every option on (descriptions, `specifiedByURL`,
+/// `isRepeatable`, the schema's description, deprecated input values).
+const INTROSPECTION: [(&str, &str); 2] = [
+    (
+        "default",
+        include_str!("../fixtures/introspection/graphql-js-16-default.graphql"),
+    ),
+    (
+        "all options",
+        include_str!("../fixtures/introspection/graphql-js-16-all-options.graphql"),
+    ),
+];
+
+#[test]
+fn the_standard_introspection_queries_pass_the_default_limits() {
+    let app = shared_app();
+    for (name, query) in INTROSPECTION {
+        let data = app.data(query, json!({}));
+        let types = data["__schema"]["types"].as_array().expect("types");
+        assert!(
+            types.iter().any(|t| t["name"] == "Project"),
+            "{name}: no Project type"
+        );
+        assert_eq!(data["__schema"]["queryType"]["name"], "Query", "{name}");
+    }
+}
+
+#[test]
+fn introspection_keeps_bounds_of_its_own() {
+    let app = shared_app();
+    let limits = Limits::default();
+    let chain = format!(
+        r#"{{ __type(name: "Project") {{ fields {{ type {{ {} name {} }} }} }} }}"#,
+        "ofType { ".repeat(limits.max_of_type_depth + 1),
+        "}".repeat(limits.max_of_type_depth + 1)
+    );
+    let (_, body) = app.graphql(&chain, json!({}));
+    assert_limit(&body, "maxOfTypeDepth", limits.max_of_type_depth);
+
+    let repeated: Vec<String> = (0..=limits.max_introspection_fields)
+        .map(|i| format!("s{i}: __schema {{ types {{ name }} }}"))
+        .collect();
+    let (_, body) = app.graphql(&format!("{{ {} }}", repeated.join(" ")), json!({}));
+    assert_limit(&body, "maxIntrospectionFields", limits.max_introspection_fields);
+
+    // Data fields still count toward the depth limit.
+    let (_, body) = app.graphql(&deep_query(limits.max_depth + 1), json!({}));
+    assert_limit(&body, "maxDepth", limits.max_depth);
+}
+
+#[test]
+fn introspection_turned_off_is_refused_with_a_clear_error_and_data_still_answers() {
+    let closed = spawn_app_with(|settings| settings.limits.introspection = false);
+    for (_, query) in INTROSPECTION {
+        let message = closed.error(query, json!({}), "INTROSPECTION_DISABLED");
+        assert!(message.contains("--introspection off"), "{message}");
+    }
+    closed.data(r#"{ project(id: "project:suramadu-bridge") { name } }"#, json!({}));
+}
+
+/// Asserts one LIMIT_EXCEEDED error that names `limit` and its value.
+#[track_caller]
+fn assert_limit(body: &Value, limit: &str, max: usize) {
+    assert_error(body, "LIMIT_EXCEEDED");
+    let extensions = &body["errors"][0]["extensions"];
+    assert_eq!(extensions["limit"], limit, "{body}");
+    assert_eq!(extensions["max"], max, "{body}");
+}
+
+#[test]
+fn five_hundred_directives_on_a_field_are_refused_naming_the_limit() {
+    let limits = Limits::default();
+    let query = format!("{{ dataset {{ edges {} }} }}", "@include(if: true) ".repeat(500));
+    // By default the document is refused for its size before its directives are counted...
+    let (_, body) = shared_app().graphql(&query, json!({}));
+    assert_limit(&body, "maxTokens", limits.max_tokens);
+    // ...and with room for its tokens, for its directives.
+    let roomy = spawn_app_with(|settings| {
+        settings.limits.max_tokens = 10_000;
+        settings.limits.max_aliases = 1_000;
+    });
+    let (_, body) = roomy.graphql(&query, json!({}));
+    assert_limit(&body, "maxFieldDirectives", limits.max_field_directives);
+
+    let spread: Vec<String> = (0..=limits.max_directives)
+        .map(|i| format!("e{i}: edges @include(if: true)"))
+        .collect();
+    let (_, body) = roomy.graphql(&format!("{{ dataset {{ {} }} }}", spread.join(" ")), json!({}));
+    assert_limit(&body, "maxDirectives", limits.max_directives);
+    // As many directives as the limit allows run.
+    let within: Vec<&str> = spread[..limits.max_directives].iter().map(String::as_str).collect();
+    roomy.data(&format!("{{ dataset {{ {} }} }}", within.join(" ")), json!({}));
+}
+
+#[test]
+fn a_document_over_the_token_limit_is_refused_before_it_is_parsed() {
+    let app = shared_app();
+    let max = Limits::default().max_tokens;
+    // `{ dataset { edges edges ... } }`: 5 tokens of frame and one per field.
+    let query = |fields: usize| format!("{{ dataset {{ {} }} }}", "edges ".repeat(fields));
+    app.data(&query(max - 5), json!({}));
+    let (_, body) = app.graphql(&query(max - 4), json!({}));
+    assert_limit(&body, "maxTokens", max);
+}
+
+#[test]
+fn every_limit_error_names_its_limit_and_value() {
+    let app = shared_app();
+    let limits = Limits::default();
+    let (_, body) = app.graphql(COSTLY, json!({}));
+    assert_limit(&body, "maxCost", limits.max_cost);
+    let (_, body) = app.graphql(&aliased_query(limits.max_aliases + 1), json!({}));
+    assert_limit(&body, "maxAliases", limits.max_aliases);
+}
+
+#[test]
+fn costly_queries_past_the_concurrency_limit_get_503_and_cheap_ones_still_run() {
+    // No slot at all: every costly query is over the limit, and a cheap one needs none.
+    let full = spawn_app_with(|settings| settings.limits.max_concurrent_queries = 0);
+
+    let response = full.post_raw(
+        json!({ "query": SLOW }).to_string(),
+        "application/json",
+        None,
+    );
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(header(&response, "retry-after").as_deref(), Some("1"));
+    let body: Value = response.json().expect("a GraphQL error body");
+    assert_error(&body, "OVERLOADED");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "maxConcurrentQueries");
+
+    full.data("{ __typename }", json!({}));
+    full.data(r#"{ project(id: "project:suramadu-bridge") { name } }"#, json!({}));
+}
+
+#[test]
+fn exports_past_the_concurrency_limit_get_503_with_retry_after() {
+    let full = spawn_app_with(|settings| settings.limits.max_concurrent_exports = 0);
+    let response = full.get("/export/ndjson");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(header(&response, "retry-after").is_some());
+    let text = response.text().expect("a message");
+    assert!(text.contains("exports at once"), "{text}");
 }
