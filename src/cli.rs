@@ -14,14 +14,34 @@ use crate::store::{Access, DataDir, Store};
 use crate::telemetry::LogFormat;
 
 /// capgraph: a GraphQL API over a sourced graph of China–ASEAN production-capacity cooperation.
+///
+/// With no command, capgraph serves as `capgraph serve` does with no flags: on
+/// 127.0.0.1:8080, over ./capgraph-data, with GraphiQL (CAPGRAPH_* variables apply).
 #[derive(Debug, Parser)]
-#[command(version, about, long_about = None)]
+#[command(version, about)]
 pub struct Cli {
     /// Log line format.
     #[arg(long, global = true, env = "CAPGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
     #[command(subcommand)]
-    pub command: Command,
+    command: Option<Command>,
+}
+
+impl Cli {
+    /// The command to run: `serve` with its defaults (and environment) when none was named.
+    pub fn into_command(self) -> Result<Command, clap::Error> {
+        use clap::{Args, FromArgMatches};
+        match self.command {
+            Some(command) => Ok(command),
+            None => {
+                let serve = crate::config::ServeArgs::augment_args(clap::Command::new("serve"));
+                let matches = serve.try_get_matches_from(["serve"])?;
+                Ok(Command::Serve(crate::config::ServeArgs::from_arg_matches(
+                    &matches,
+                )?))
+            }
+        }
+    }
 }
 
 /// Where the store lives.
@@ -88,9 +108,9 @@ pub struct SeedArgs {
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    /// The GraphQL document; read from --file or stdin when absent.
+    /// The GraphQL document; `-`, or nothing with no --file, reads it from stdin.
     pub query: Option<String>,
-    /// Read the document from this file.
+    /// Read the document from this file (`-` for stdin).
     #[arg(short = 'f', long = "file", conflicts_with = "query")]
     pub file: Option<PathBuf>,
     /// Variables as a JSON object.
@@ -485,19 +505,26 @@ fn query_command(args: QueryArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Reads a GraphQL document from an argument, a file, or stdin.
+/// Reads a GraphQL document from an argument, a file, or stdin (`-` for either, as in every
+/// Unix tool, or neither given).
 pub fn read_document(inline: Option<String>, file: Option<&Path>) -> anyhow::Result<String> {
+    let from_stdin = || -> anyhow::Result<String> {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the query from stdin")?;
+        if text.trim().is_empty() {
+            return Err(BadInput("the query on stdin is empty".into()).into());
+        }
+        Ok(text)
+    };
     match (inline, file) {
+        (Some(text), _) if text == "-" => from_stdin(),
         (Some(text), _) => Ok(text),
+        (None, Some(path)) if path == Path::new("-") => from_stdin(),
         (None, Some(path)) => {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
         }
-        (None, None) => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("reading the query from stdin")?;
-            Ok(text)
-        }
+        (None, None) => from_stdin(),
     }
 }

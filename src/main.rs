@@ -7,11 +7,17 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = capgraph::cli::Cli::parse();
-    capgraph::telemetry::init(cli.log_format, cli.command.default_log_level());
+    let log_format = cli.log_format;
+    let command = match cli.into_command() {
+        Ok(command) => command,
+        // A bad CAPGRAPH_* value for `serve`: clap says which, and exits 2.
+        Err(error) => error.exit(),
+    };
+    let _logs = capgraph::telemetry::init(log_format, command.default_log_level());
     for name in capgraph::cli::unknown_env_vars(std::env::vars().map(|(name, _)| name)) {
         tracing::warn!("{name} is set but no capgraph setting reads it; is it misspelt?");
     }
-    match capgraph::cli::run(cli.command) {
+    match capgraph::cli::run(command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let code = capgraph::cli::exit_code(&error);

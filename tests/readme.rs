@@ -6,8 +6,12 @@
 mod helpers;
 
 use std::fs;
-use std::path::PathBuf;
-use std::process::Command;
+use std::io::Write;
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -53,6 +57,149 @@ fn have(tool: &str, probe: &[&str]) -> bool {
         println!("skipped: {tool} is not installed here");
     }
     ok
+}
+
+/// The commands of the README's first shell block, without their comments.
+fn first_commands() -> Vec<String> {
+    blocks("sh")
+        .first()
+        .expect("the README opens with a shell block")
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim().to_owned())
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_readme_promises_two_commands_and_ci_runs_the_second_as_written() {
+    let commands = first_commands();
+    assert_eq!(commands, ["cargo run --release", "cargo test"]);
+    // The second runs everything, this test included, so CI runs it rather than a test.
+    let ci = fs::read_to_string(repo().join(".ci/run")).expect(".ci/run exists");
+    assert!(
+        ci.lines().any(|line| line.trim() == commands[1]),
+        ".ci/run does not run `{}` as the README writes it",
+        commands[1]
+    );
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies the project as a fresh clone would have it: no build output, data or packages.
+fn copy_project(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("a directory");
+    for entry in fs::read_dir(from).expect("readable") {
+        let entry = entry.expect("an entry");
+        let name = entry.file_name();
+        if [".git", "target", "node_modules", "capgraph-data"]
+            .iter()
+            .any(|skip| name == *skip)
+        {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_project(&path, &to.join(&name));
+        } else {
+            fs::copy(&path, to.join(&name)).expect("copied");
+        }
+    }
+}
+
+/// Longest the README's first command may take to build and start on a 2-core CI machine.
+const SERVE_DEADLINE: Duration = Duration::from_secs(30 * 60);
+
+#[test]
+fn the_readme_first_command_serves_graphiql_and_answers_a_query_on_port_8080() {
+    // Arrange: a clean copy of the project; the README's port must be free.
+    if TcpListener::bind("127.0.0.1:8080").is_err() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "port 8080 is taken, and CI must run the README's first command"
+        );
+        let _ = writeln!(std::io::stderr(), "skipped: port 8080 is taken on this machine");
+        return;
+    }
+    let copy = tempfile::Builder::new()
+        .prefix("readme-clean-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("a temp dir");
+    copy_project(&repo(), copy.path());
+    let command = &first_commands()[0];
+
+    // Act: the command exactly as written, in its own process group so that it stops whole.
+    // Its own target directory: the outer `cargo test` holds the lock on this one.
+    let mut child = Command::new("sh");
+    child
+        .args(["-c", command])
+        .current_dir(copy.path())
+        .env("CARGO_TARGET_DIR", repo().join("target/readme-first-command"))
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("CAPGRAPH_") {
+            child.env_remove(name);
+        }
+    }
+    let mut child = child.spawn().expect("sh starts");
+    let stderr = child.stderr.take().expect("piped");
+    let log = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut { stderr }, &mut text);
+        text
+    });
+    let stop = |child: &mut std::process::Child| {
+        let _ = Command::new("kill")
+            .args(["-TERM", &format!("-{}", child.id())])
+            .status();
+        let _ = child.wait();
+    };
+
+    let client = reqwest::blocking::Client::new();
+    let started = Instant::now();
+    let page = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "`{command}` exited ({status}) instead of serving:\n{}",
+                log.join().unwrap_or_default()
+            );
+        }
+        if started.elapsed() > SERVE_DEADLINE {
+            stop(&mut child);
+            panic!(
+                "`{command}` did not serve within {SERVE_DEADLINE:?}:\n{}",
+                log.join().unwrap_or_default()
+            );
+        }
+        match client.get("http://127.0.0.1:8080/").send() {
+            Ok(response) => break response,
+            Err(_) => std::thread::sleep(Duration::from_millis(500)),
+        }
+    };
+    let status = page.status();
+    let html = page.text().unwrap_or_default();
+    let answer = client
+        .post("http://127.0.0.1:8080/graphql")
+        .json(&json!({ "query": r#"{ project(id: "project:suramadu-bridge") { name } }"# }))
+        .send()
+        .and_then(|r| r.json::<serde_json::Value>());
+    stop(&mut child);
+    let log = log.join().unwrap_or_default();
+
+    // Assert
+    assert_eq!(status, 200, "{log}");
+    assert!(html.to_lowercase().contains("graphiql"), "not GraphiQL:\n{html}");
+    let answer = answer.expect("the server answers GraphQL");
+    assert_eq!(answer["data"]["project"]["name"], "Suramadu Bridge", "{answer}");
+    assert!(
+        copy.path().join("capgraph-data").is_dir(),
+        "the first start seeds ./capgraph-data, as the README says"
+    );
 }
 
 #[test]
