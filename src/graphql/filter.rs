@@ -23,7 +23,7 @@ pub struct IntRange {
 }
 
 impl IntRange {
-    fn contains(&self, value: Option<i32>) -> bool {
+    pub(crate) fn contains(&self, value: Option<i32>) -> bool {
         value.is_some_and(|v| self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m))
     }
 }
@@ -38,7 +38,7 @@ pub struct FloatRange {
 }
 
 impl FloatRange {
-    fn contains(&self, value: Option<f64>) -> bool {
+    pub(crate) fn contains(&self, value: Option<f64>) -> bool {
         value.is_some_and(|v| self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m))
     }
 }

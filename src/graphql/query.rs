@@ -272,12 +272,17 @@ impl ListQuery {
                 args,
             )?));
         }
+        let order = order_by.as_deref().unwrap_or(&[]);
+        if let Some(page) = super::plan::indexed_projects(store(ctx), filter.as_ref(), order, args)? {
+            return Ok(ProjectConnection::from_page(page));
+        }
         let keep = filter
             .as_ref()
             .map(|f| Evaluator::new(store(ctx)).projects(f))
             .transpose()?;
         let mut rows = all_of(ctx, Kind::Project, keep.as_ref())?;
-        sort_projects(&mut rows, order_by.as_deref().unwrap_or(&[]));
+        super::plan::log_fallback(Kind::Project, rows.len());
+        sort_projects(&mut rows, order);
         Ok(ProjectConnection::of(rows, args)?)
     }
 

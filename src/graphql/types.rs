@@ -286,12 +286,18 @@ fn neighbour_page(
     kind: Kind,
     args: PageArgs<'_>,
     extra: String,
-    keep: &dyn Fn(&EdgeRef) -> ApiResult<bool>,
+    keep: Option<&dyn Fn(&EdgeRef) -> ApiResult<bool>>,
 ) -> ApiResult<Page<Link>> {
     let key = format!(
         "{field}|{:?}|{:?}|{:?}|{:?}|{}|{extra}",
         args.first, args.after, args.last, args.before, args.max
     );
+    // Nothing to filter, one edge type, paging forward: a range scan from the cursor reads the
+    // page and nothing else.
+    if let (None, [edge_type], None, None) = (keep, types, args.last, args.before) {
+        return e.batch.id_order_page(e.id(), *edge_type, dir, kind, args, key);
+    }
+    let keep = keep.unwrap_or(&|_| Ok(true));
     e.batch.page(e.id(), types, dir, key, &|edges| {
         let mut rows = Vec::new();
         for edge in edges {
@@ -315,9 +321,7 @@ fn whole_list_page(
     args: PageArgs<'_>,
 ) -> ApiResult<Page<Entity>> {
     Ok(
-        neighbour_page(e, field, types, dir, kind, args, String::new(), &|_| {
-            Ok(true)
-        })?
+        neighbour_page(e, field, types, dir, kind, args, String::new(), None)?
         .map(|l| l.entity),
     )
 }
@@ -626,7 +630,8 @@ node_object!(
             let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
             if order_by.as_ref().is_none_or(Vec::is_empty) {
                 let keep = project_filter_test(ctx, filter.as_ref());
-                let page = neighbour_page(&self.0, "Country.projects", &[Et::LocatedIn], Dir::In, Kind::Project, args, format!("{filter:?}"), &keep)?;
+                let keep = filter.as_ref().map(|_| &keep as &dyn Fn(&EdgeRef) -> ApiResult<bool>);
+                let page = neighbour_page(&self.0, "Country.projects", &[Et::LocatedIn], Dir::In, Kind::Project, args, format!("{filter:?}"), keep)?;
                 return Ok(ProjectConnection::from_page(page.map(|l| l.entity)));
             }
             // Any other order needs every candidate's attributes, so all of them are read.
@@ -717,7 +722,8 @@ node_object!(
                 let in_filter = project_filter_test(ctx, filter.as_ref());
                 let keep = |edge: &EdgeRef| Ok(plays(edge, roles.as_deref()) && in_filter(edge)?);
                 let extra = format!("{roles:?}|{filter:?}");
-                let page = neighbour_page(&self.0, "Enterprise.projects", &[Et::ParticipatesIn], Dir::Out, Kind::Project, args, extra, &keep)?;
+                let keep = (roles.is_some() || filter.is_some()).then_some(&keep as &dyn Fn(&EdgeRef) -> ApiResult<bool>);
+                let page = neighbour_page(&self.0, "Enterprise.projects", &[Et::ParticipatesIn], Dir::Out, Kind::Project, args, extra, keep)?;
                 return Ok(EnterpriseProjectConnection::from_page(&self.0, page));
             }
             // A group's projects come from several enterprises' edges, so they are read whole.
@@ -821,7 +827,8 @@ node_object!(
             let args = PageArgs::forward(ctx, first, after.as_ref());
             let roles = wanted_roles(role.as_deref());
             let keep = |edge: &EdgeRef| Ok(plays(edge, roles.as_deref()));
-            let page = neighbour_page(&self.0, "Project.enterprises", &[Et::ParticipatesIn], Dir::In, Kind::Enterprise, args, format!("{roles:?}"), &keep)?;
+            let keep = roles.is_some().then_some(&keep as &dyn Fn(&EdgeRef) -> ApiResult<bool>);
+            let page = neighbour_page(&self.0, "Project.enterprises", &[Et::ParticipatesIn], Dir::In, Kind::Enterprise, args, format!("{roles:?}"), keep)?;
             Ok(ProjectEnterpriseConnection::from_page(&self.0, page))
         }
     }
@@ -917,7 +924,7 @@ node_object!(
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
         async fn developers(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneDeveloperConnection> {
             let args = PageArgs::forward(ctx, first, after.as_ref());
-            let page = neighbour_page(&self.0, "Zone.developers", &[Et::Develops], Dir::In, Kind::Enterprise, args, String::new(), &|_| Ok(true))?;
+            let page = neighbour_page(&self.0, "Zone.developers", &[Et::Develops], Dir::In, Kind::Enterprise, args, String::new(), None)?;
             Ok(ZoneDeveloperConnection::from_page(&self.0, page))
         }
         /// Projects inside the zone.

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 /// Bumped whenever the encoding of any stored record, or the layout of any tree, changes.
 /// 2: the index trees hold one key per value with a list of IDs, not one key per ID.
-pub const FORMAT_VERSION: u8 = 2;
+/// 3: `in` values carry the edge's properties; the `degree` tree counts each node's edges.
+pub const FORMAT_VERSION: u8 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {

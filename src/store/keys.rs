@@ -14,7 +14,8 @@ pub fn node(id: &Id) -> Vec<u8> {
 }
 
 /// `out` tree: `from \0 type \0 to` → encoded edge properties.
-/// `in` tree: `to \0 type \0 from` → empty.
+/// `in` tree: `to \0 type \0 from` → the same encoded edge properties, so that a page of
+/// in-edges is one range scan.
 ///
 /// ```text
 ///  p r o j e c t : x  00  07  00  f r a m e w o r k : y
@@ -37,6 +38,35 @@ pub fn adjacency_prefix(near: &Id, edge_type: Option<EdgeType>) -> Vec<u8> {
     }
     key
 }
+
+/// Prefix of the adjacency keys of `near` over `edge_type` whose far end is of `far_kind`:
+/// `near \0 type \0 kind:`. Far ends sort by ID, so a page in ID order is one range scan.
+pub fn adjacency_kind_prefix(near: &Id, edge_type: EdgeType, far_kind: Kind) -> Vec<u8> {
+    let mut key = adjacency_prefix(near, Some(edge_type));
+    key.extend_from_slice(far_kind.prefix().as_bytes());
+    key.push(b':');
+    key
+}
+
+/// The first adjacency key after `near \0 type \0 far` and everything that starts with it.
+pub fn adjacency_after(near: &Id, edge_type: EdgeType, far: &Id) -> Vec<u8> {
+    let mut key = adjacency(near, edge_type, far);
+    key.push(SEP);
+    key
+}
+
+/// `degree` tree: `direction near \0 type \0 kind:` → how many edges of `type` join `near`
+/// to nodes of `kind` in that direction (u64 big-endian), for nodes with at least
+/// [`DEGREE_KEPT_FROM`] of them; fewer are counted by scanning.
+pub fn degree(out: bool, near: &Id, edge_type: EdgeType, far_kind: Kind) -> Vec<u8> {
+    let mut key = vec![u8::from(!out)];
+    key.extend_from_slice(&adjacency_kind_prefix(near, edge_type, far_kind));
+    key
+}
+
+/// Smallest count the `degree` tree keeps: below it, a scan of the adjacency keys is as cheap
+/// as a lookup, and the tree stays small.
+pub const DEGREE_KEPT_FROM: u64 = 32;
 
 /// Splits an adjacency key into its edge type and far end.
 pub fn parse_adjacency(key: &[u8]) -> Option<(EdgeType, Id)> {

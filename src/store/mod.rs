@@ -3,8 +3,11 @@
 //!
 //! Trees:
 //! - `nodes`: ID → node.
-//! - `out`: `from \0 type \0 to` → edge properties; `in`: `to \0 type \0 from` → empty.
-//!   Neighbours in either direction are one prefix scan. These two trees are also the indexes
+//! - `out`: `from \0 type \0 to` → edge properties; `in`: `to \0 type \0 from` → the same
+//!   properties. Neighbours in either direction, with their edges, are one prefix scan, and a
+//!   page of them in ID order is one range scan from the cursor.
+//! - `degree`: how many edges of a type join a node to nodes of a kind, for nodes with many,
+//!   so that a connection's `totalCount` is one lookup. These two trees are also the indexes
 //!   for host country, sector, enterprise, zone and framework: "projects in Cambodia" is the
 //!   `in` prefix `country:KH \0 LOCATED_IN \0`.
 //! - `by_status`, `by_year`: kind-scoped indexes for project and zone status and start year;
@@ -17,6 +20,7 @@
 
 pub mod codec;
 pub mod keys;
+pub mod ordered;
 pub mod swap;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -125,6 +129,19 @@ impl EdgeRef {
     }
 }
 
+/// One node's page of edges, as [`Store::edge_pages`] reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EdgePage {
+    /// The page, whether more edges follow it, and how many there are in all.
+    Found {
+        edges: Vec<EdgeRef>,
+        more: bool,
+        total: u64,
+    },
+    /// The node has no such edge to the cursor's node.
+    AfterNotFound,
+}
+
 /// An open, read-only graph store.
 pub struct Store {
     path: PathBuf,
@@ -132,6 +149,9 @@ pub struct Store {
     nodes: sled::Tree,
     out: sled::Tree,
     inn: sled::Tree,
+    degree: sled::Tree,
+    ordered: sled::Tree,
+    facet_counts: sled::Tree,
     by_status: sled::Tree,
     by_year: sled::Tree,
     search: sled::Tree,
@@ -140,6 +160,8 @@ pub struct Store {
     reads: AtomicU64,
     /// Node records decoded; lets tests prove that a page reads its rows, not the whole list.
     decoded: AtomicU64,
+    /// `ordered` entries read by project walks.
+    index_entries: AtomicU64,
 }
 
 const META_FORMAT: &[u8] = b"format";
@@ -192,6 +214,9 @@ impl Store {
             nodes: db.open_tree("nodes")?,
             out: db.open_tree("out")?,
             inn: db.open_tree("in")?,
+            degree: db.open_tree("degree")?,
+            ordered: db.open_tree("ordered")?,
+            facet_counts: db.open_tree("facet_counts")?,
             by_status: db.open_tree("by_status")?,
             by_year: db.open_tree("by_year")?,
             search: db.open_tree("search")?,
@@ -199,6 +224,7 @@ impl Store {
             meta,
             reads: AtomicU64::new(0),
             decoded: AtomicU64::new(0),
+            index_entries: AtomicU64::new(0),
         })
     }
 
@@ -227,26 +253,41 @@ impl Store {
         // atomicity per tree buys nothing, and a batch of every record holds the whole dataset
         // in memory several times over while sled applies it.
         let nodes = db.open_tree("nodes")?;
+        let ordered_tree = db.open_tree("ordered")?;
+        let mut facet_counts: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
         let mut index = Indexes::default();
         for (node, (key, value)) in dataset.nodes.iter().zip(&records.nodes) {
             nodes.insert(key.as_slice(), value.as_slice())?;
             index.add(node);
+            for (key, value) in ordered::entries(node)? {
+                ordered_tree.insert(key, value)?;
+            }
+            if let Some(facets) = ordered::Facets::of(node) {
+                *facet_counts.entry(ordered::count_key(&facets)).or_default() += 1;
+            }
             written += 1;
             if written.is_multiple_of(1024) {
                 progress(written);
             }
         }
         index.write(&db)?;
+        let counts_tree = db.open_tree("facet_counts")?;
+        for (key, count) in facet_counts {
+            counts_tree.insert(key, &count.to_be_bytes())?;
+        }
         let out = db.open_tree("out")?;
         let inn = db.open_tree("in")?;
         for (edge, (key, value)) in dataset.edges.iter().zip(&records.edges) {
             out.insert(key.as_slice(), value.as_slice())?;
-            inn.insert(keys::adjacency(&edge.to, edge.edge_type, &edge.from), &[])?;
+            let in_key = keys::adjacency(&edge.to, edge.edge_type, &edge.from);
+            inn.insert(in_key, value.as_slice())?;
             written += 1;
             if written.is_multiple_of(1024) {
                 progress(written);
             }
         }
+
+        write_degrees(&db, &out, &inn)?;
 
         let mut counts = BTreeMap::new();
         for node in &dataset.nodes {
@@ -306,6 +347,23 @@ impl Store {
         }
         if self.inn.len() != self.out.len() {
             return Err(corrupt("in and out adjacency differ in size".into()));
+        }
+        for entry in self.inn.iter() {
+            let (key, value) = entry?;
+            let _: EdgeProps = decode(&key, &value)?;
+        }
+        for entry in self.degree.iter().chain(self.facet_counts.iter()) {
+            let (key, value) = entry?;
+            if value.len() != 8 {
+                return Err(corrupt(format!(
+                    "count entry {:?} is not a count",
+                    String::from_utf8_lossy(&key)
+                )));
+            }
+        }
+        for entry in self.ordered.iter() {
+            let (key, value) = entry?;
+            let _: ordered::Facets = decode(&key, &value)?;
         }
         for index in [&self.by_status, &self.by_year, &self.search] {
             for entry in index.iter() {
@@ -457,24 +515,117 @@ impl Store {
             }
             if matches!(direction, Direction::In | Direction::Both) {
                 for entry in self.inn.scan_prefix(prefix) {
-                    let (key, _) = entry?;
+                    let (key, value) = entry?;
                     let (edge_type, other) =
                         keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
-                    let out_key = keys::adjacency(&other, edge_type, id);
-                    let raw = self
-                        .out
-                        .get(&out_key)?
-                        .ok_or_else(|| self.corrupt_key(&out_key))?;
                     found.push(EdgeRef {
                         edge_type,
                         direction: Direction::In,
                         other,
-                        props: decode(&out_key, &raw)?,
+                        props: decode(&key, &value)?,
                     });
                 }
             }
         }
         Ok(found)
+    }
+
+    /// For each of `nears`, a page of its edges of one type and direction (`Out` or `In`) whose
+    /// far ends are of `far_kind`, in far-end ID order, after the edge to `after`: at most
+    /// `limit` edges, whether more follow, and how many there are in all. One range scan and
+    /// one count per node, whatever its degree; one store call for all of them.
+    pub fn edge_pages(
+        &self,
+        nears: &[Id],
+        edge_type: EdgeType,
+        direction: Direction,
+        far_kind: Kind,
+        after: Option<&Id>,
+        limit: usize,
+    ) -> Result<Vec<EdgePage>, StoreError> {
+        self.count_read();
+        nears
+            .iter()
+            .map(|near| self.edge_page(near, edge_type, direction, far_kind, after, limit))
+            .collect()
+    }
+
+    fn edge_page(
+        &self,
+        near: &Id,
+        edge_type: EdgeType,
+        direction: Direction,
+        far_kind: Kind,
+        after: Option<&Id>,
+        limit: usize,
+    ) -> Result<EdgePage, StoreError> {
+        let tree = self.adjacency_tree(direction);
+        let prefix = keys::adjacency_kind_prefix(near, edge_type, far_kind);
+        let start = match after {
+            Some(after) => {
+                let key = keys::adjacency(near, edge_type, after);
+                if after.kind() != far_kind || !tree.contains_key(&key)? {
+                    return Ok(EdgePage::AfterNotFound);
+                }
+                keys::adjacency_after(near, edge_type, after)
+            }
+            None => prefix.clone(),
+        };
+        let mut edges = Vec::with_capacity(limit.min(1024));
+        let mut more = false;
+        for entry in tree.range(start..) {
+            let (key, value) = entry?;
+            if !key.starts_with(&prefix) {
+                break;
+            }
+            if edges.len() == limit {
+                more = true;
+                break;
+            }
+            let (edge_type, other) =
+                keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+            edges.push(EdgeRef {
+                edge_type,
+                direction,
+                other,
+                props: decode(&key, &value)?,
+            });
+        }
+        let total = self.degree(near, edge_type, direction, far_kind)?;
+        Ok(EdgePage::Found { edges, more, total })
+    }
+
+    /// How many edges of one type and direction (`Out` or `In`) join `near` to nodes of
+    /// `far_kind`: one lookup for a node with many, a short scan for one with few.
+    fn degree(
+        &self,
+        near: &Id,
+        edge_type: EdgeType,
+        direction: Direction,
+        far_kind: Kind,
+    ) -> Result<u64, StoreError> {
+        let key = keys::degree(direction == Direction::Out, near, edge_type, far_kind);
+        if let Some(raw) = self.degree.get(&key)? {
+            let bytes: [u8; 8] = raw
+                .as_ref()
+                .try_into()
+                .map_err(|_| self.corrupt_key(&key))?;
+            return Ok(u64::from_be_bytes(bytes));
+        }
+        let prefix = keys::adjacency_kind_prefix(near, edge_type, far_kind);
+        let mut count = 0;
+        for key in self.adjacency_tree(direction).scan_prefix(&prefix).keys() {
+            key?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    fn adjacency_tree(&self, direction: Direction) -> &sled::Tree {
+        match direction {
+            Direction::In => &self.inn,
+            _ => &self.out,
+        }
     }
 
     /// The IDs at the far end of `id`'s edges, without reading edge properties.
@@ -692,6 +843,49 @@ impl Indexes {
         }
         Ok(())
     }
+}
+
+/// Writes the `degree` tree from one pass over each adjacency tree, whose keys come grouped
+/// by near end, type and far kind: memory stays flat however many edges there are.
+fn write_degrees(db: &sled::Db, out: &sled::Tree, inn: &sled::Tree) -> Result<(), StoreError> {
+    let degree = db.open_tree("degree")?;
+    for (is_out, tree) in [(true, out), (false, inn)] {
+        let mut run: Option<(Vec<u8>, u64)> = None;
+        let flush = |run: Option<(Vec<u8>, u64)>| -> Result<(), StoreError> {
+            if let Some((group, count)) = run {
+                if count >= keys::DEGREE_KEPT_FROM {
+                    let mut key = vec![u8::from(!is_out)];
+                    key.extend_from_slice(&group);
+                    degree.insert(key, &count.to_be_bytes())?;
+                }
+            }
+            Ok(())
+        };
+        for key in tree.iter().keys() {
+            let key = key?;
+            // `near \0 type \0 kind:` — through the colon that ends the far end's kind.
+            let group = key
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == 0)
+                .nth(1)
+                .and_then(|(sep, _)| key[sep..].iter().position(|&b| b == b':').map(|c| sep + c + 1))
+                .map(|end| key[..end].to_vec())
+                .ok_or_else(|| StoreError::Corrupt {
+                    path: PathBuf::new(),
+                    what: format!("unreadable key {:?}", String::from_utf8_lossy(&key)),
+                })?;
+            match &mut run {
+                Some((current, count)) if *current == group => *count += 1,
+                _ => {
+                    flush(run.take())?;
+                    run = Some((group, 1));
+                }
+            }
+        }
+        flush(run)?;
+    }
+    Ok(())
 }
 
 /// Key and value bytes of every node and edge record, in the order the dataset holds them.

@@ -1,0 +1,177 @@
+//! The project list's planner: a filtered, ordered page is answered by walking the store's
+//! ordered index in the page's order and testing the filter's facets on the way, until the page
+//! is full, when the shape allows it (one sort field; filters on status, years and value only;
+//! paging forward). Any other shape returns `None` and the caller evaluates ID sets and sorts,
+//! logging what that cost.
+
+use super::connection::{cursor, decode_cursor, Page, PageArgs, PageInfo, DEFAULT_PAGE};
+use super::entity::{Batch, Entity};
+use super::enums::{OrderDirection, ProjectOrderField};
+use super::error::{ApiError, ApiResult};
+use super::filter::{FloatRange, IntRange, ProjectFilter};
+use super::types::ProjectOrder;
+use crate::model::{Id, Kind, Status};
+use crate::store::ordered::{After, Facets, SortField};
+use crate::store::Store;
+use std::sync::Arc;
+
+/// The tests of a filter that uses facets only.
+struct FacetTest {
+    statuses: Option<Vec<Status>>,
+    start_year: Option<IntRange>,
+    completion_year: Option<IntRange>,
+    value_usd: Option<FloatRange>,
+}
+
+impl FacetTest {
+    /// `None` when the filter tests anything a facet does not hold.
+    fn of(filter: Option<&ProjectFilter>) -> Option<FacetTest> {
+        let Some(f) = filter else {
+            return Some(FacetTest {
+                statuses: None,
+                start_year: None,
+                completion_year: None,
+                value_usd: None,
+            });
+        };
+        let facet_only = f.text.is_none()
+            && f.ids.is_none()
+            && f.host_country.is_none()
+            && f.sector.is_none()
+            && f.enterprise.is_none()
+            && f.role.is_none()
+            && f.zone.is_none()
+            && f.framework.is_none()
+            && f.and.is_none()
+            && f.or.is_none()
+            && f.not.is_none();
+        facet_only.then(|| FacetTest {
+            statuses: f
+                .status
+                .as_ref()
+                .map(|list| list.iter().map(|&s| s.into()).collect()),
+            start_year: f.start_year,
+            completion_year: f.completion_year,
+            value_usd: f.value_usd,
+        })
+    }
+
+    fn matches(&self, facets: &Facets) -> bool {
+        self.statuses
+            .as_ref()
+            .is_none_or(|s| s.contains(&facets.status))
+            && self
+                .start_year
+                .is_none_or(|r| r.contains(facets.start_year))
+            && self
+                .completion_year
+                .is_none_or(|r| r.contains(facets.completion_year))
+            && self.value_usd.is_none_or(|r| r.contains(facets.value_usd))
+    }
+}
+
+/// A page of `Query.projects` read through the ordered index, or `None` when this shape has
+/// no index plan.
+pub fn indexed_projects(
+    store: &Arc<Store>,
+    filter: Option<&ProjectFilter>,
+    order: &[ProjectOrder],
+    args: PageArgs<'_>,
+) -> ApiResult<Option<Page<Entity>>> {
+    let [order] = order else {
+        return Ok(None);
+    };
+    let field = match order.field {
+        ProjectOrderField::ValueUsd => SortField::ValueUsd,
+        ProjectOrderField::StartYear => SortField::StartYear,
+        ProjectOrderField::CompletionYear => SortField::CompletionYear,
+        ProjectOrderField::Name => SortField::Name,
+        ProjectOrderField::Id => return Ok(None),
+    };
+    let Some(test) = FacetTest::of(filter) else {
+        return Ok(None);
+    };
+    if args.last.is_some() || args.before.is_some() {
+        return Ok(None);
+    }
+    args.check_size("first", args.first)?;
+    let size = usize::try_from(args.first.unwrap_or(DEFAULT_PAGE)).unwrap_or(0);
+    let not_in_list = || {
+        ApiError::BadUserInput(
+            "`after` names a row that is not in this list (was the filter or ordering changed?)"
+                .into(),
+        )
+    };
+    let after_node = match args.after {
+        Some(c) => {
+            let id = decode_cursor("after", c)?;
+            let node = store.node(&id)?.ok_or_else(not_in_list)?;
+            let facets = Facets::of(&node).ok_or_else(not_in_list)?;
+            if !test.matches(&facets) {
+                return Err(not_in_list());
+            }
+            Some(node)
+        }
+        None => None,
+    };
+    let descending = order.direction == OrderDirection::Desc;
+    let mut ids: Vec<Id> = Vec::with_capacity(size + 1);
+    store.walk_projects(
+        field,
+        descending,
+        after_node.as_ref().map(|node| After { node }),
+        &mut |id, facets| {
+            if test.matches(facets) {
+                ids.push(id.clone());
+            }
+            ids.len() <= size
+        },
+    )?;
+    let has_next_page = ids.len() > size;
+    ids.truncate(size);
+    let total = count(store, &test, field)?;
+    let entities = Batch::load(store, &ids)?;
+    let rows: Vec<(String, Entity)> = entities
+        .into_iter()
+        .map(|e| (cursor(e.id()), e))
+        .collect();
+    let info = PageInfo {
+        has_next_page,
+        has_previous_page: after_node.is_some(),
+        start_cursor: rows.first().map(|(c, _)| c.clone()),
+        end_cursor: rows.last().map(|(c, _)| c.clone()),
+    };
+    Ok(Some(Page { rows, info, total }))
+}
+
+/// How many projects the filter keeps: from the status-and-start-year counts when those are
+/// all it tests, else by a walk over the whole index (logged, since it grows with the store).
+fn count(store: &Store, test: &FacetTest, field: SortField) -> ApiResult<usize> {
+    if test.completion_year.is_none() && test.value_usd.is_none() {
+        let years = test.start_year.map(|r| {
+            (r.min.unwrap_or(i32::MIN), r.max.unwrap_or(i32::MAX))
+        });
+        let total = store.count_projects(test.statuses.as_deref(), years)?;
+        return Ok(usize::try_from(total).unwrap_or(usize::MAX));
+    }
+    let before = store.index_entries_read();
+    let mut total = 0usize;
+    store.walk_projects(field, false, None, &mut |_, facets| {
+        total += usize::from(test.matches(facets));
+        true
+    })?;
+    tracing::debug!(
+        entries = store.index_entries_read() - before,
+        "counted a project filter by walking the whole ordered index"
+    );
+    Ok(total)
+}
+
+/// Logs what a list answered without an index plan read, so that its cost is visible.
+pub fn log_fallback(kind: Kind, ids_considered: usize) {
+    tracing::debug!(
+        kind = %kind,
+        entries = ids_considered,
+        "no index plan for this list: evaluated ID sets and sorted"
+    );
+}
