@@ -66,7 +66,11 @@ pub struct ServeArgs {
     #[arg(long, env = "CAPGRAPH_KEEP_ALIVE_SECS", default_value_t = Connections::default().keep_alive.as_secs())]
     pub keep_alive_secs: u64,
     /// How long a new connection may take to send its request head, in milliseconds.
-    #[arg(long, env = "CAPGRAPH_REQUEST_HEAD_TIMEOUT_MS", default_value_t = 5_000)]
+    #[arg(
+        long,
+        env = "CAPGRAPH_REQUEST_HEAD_TIMEOUT_MS",
+        default_value_t = 5_000
+    )]
     pub request_head_timeout_ms: u64,
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "CAPGRAPH_WORKERS")]

@@ -146,9 +146,13 @@ impl Application {
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         // actix counts connections per worker; the setting is for the whole server.
-        server = server
-            .workers(workers)
-            .max_connections(settings.connections.max_connections.div_ceil(workers).max(1));
+        server = server.workers(workers).max_connections(
+            settings
+                .connections
+                .max_connections
+                .div_ceil(workers)
+                .max(1),
+        );
         let server = server
             .listen(listener)
             .map_err(|source| StartupError::Bind {

@@ -492,71 +492,30 @@ fn string_after(text: &str, marker: &str) -> String {
     serde_json::from_str(&text[open..=close]).expect("a JSON-compatible string literal")
 }
 
-/// The queries `bench/load.sh` POSTs, with its shell variables set as it sets them for the
-/// real dataset.
+/// The queries `bench/load.sh` drives, as `bench/load.lua` holds them: one entry `qN = ...` per
+/// query, each a concatenation of string literals (`"..." .. "..."`) with GraphQL variables.
 fn load_script_queries() -> Vec<Shown> {
-    let script = read("bench/load.sh");
-    let lines: Vec<&str> = script.lines().map(str::trim).collect();
-    let real = lines
-        .iter()
-        .position(|l| *l == "dataset=real")
-        .expect("bench/load.sh sets up the real dataset");
-    let variables: Vec<(String, &str)> = lines[real + 1]
-        .split_whitespace()
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').expect("name=value");
-            (format!("${name}"), value)
-        })
-        .collect();
-    let names = bash_array(&lines, "names=(");
-    let queries = bash_array(&lines, "queries=(");
-    assert_eq!(names.len(), queries.len(), "bench/load.sh names each query");
-    names
-        .into_iter()
-        .zip(queries)
-        .map(|(name, quoted)| {
-            let mut query = quoted
-                .strip_prefix('"')
-                .and_then(|q| q.strip_suffix('"'))
-                .expect("a double-quoted query")
-                .replace("\\\"", "\"");
-            for (variable, value) in &variables {
-                query = query.replace(variable, value);
-            }
-            assert!(!query.contains('$'), "an unset variable in {query}");
-            Shown {
-                source: format!("bench/load.sh, {name}"),
-                query,
-            }
-        })
-        .collect()
-}
-
-/// The words of a bash array whose assignment opens with `opening`, one line per element for
-/// `queries` (whose elements hold spaces) and space-separated for `names`.
-fn bash_array(lines: &[&str], opening: &str) -> Vec<String> {
-    let start = lines
-        .iter()
-        .position(|l| l.starts_with(opening))
-        .unwrap_or_else(|| panic!("`{opening}` in bench/load.sh"));
-    let mut body = lines[start][opening.len()..].to_owned();
-    for line in &lines[start + 1..] {
-        if body.trim_end().ends_with(')') {
-            break;
+    let script = read("bench/load.lua");
+    let start = script
+        .find("local documents = {")
+        .expect("bench/load.lua lists its documents");
+    let body = &script[start..script[start..].find("\n}").map_or(script.len(), |e| start + e)];
+    let mut found: Vec<Shown> = Vec::new();
+    for line in body.lines().skip(1).map(str::trim) {
+        if let Some((name, _)) = line.split_once(" = ") {
+            found.push(Shown {
+                source: format!("bench/load.lua, {name}"),
+                query: String::new(),
+            });
         }
-        body.push('\n');
-        body.push_str(line);
+        let current = found.last_mut().expect("a string continues an entry");
+        // The literals on this line: every other piece between double quotes.
+        for literal in line.split('"').skip(1).step_by(2) {
+            current.query.push_str(literal);
+        }
     }
-    let body = body.trim_end().strip_suffix(')').expect("a closed array");
-    if body.contains('"') {
-        body.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect()
-    } else {
-        body.split_whitespace().map(str::to_owned).collect()
-    }
+    assert_eq!(found.len(), 4, "bench/load.lua has the four canonical queries");
+    found
 }
 
 /// The canonical queries of `benches/queries.rs`, with the real dataset's IDs put into the

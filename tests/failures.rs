@@ -46,7 +46,14 @@ impl DamagedServer {
             db.flush().expect("flushed");
         }
         let mut child = Command::new(env!("CARGO_BIN_EXE_capgraph"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--data"])
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--log-format",
+                "json",
+                "--data",
+            ])
             .arg(data.path())
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
@@ -129,7 +136,10 @@ fn a_failed_nullable_field_is_null_with_its_error_and_path_and_the_rest_still_an
     ));
 
     let data = body["data"].as_object().expect("data is an object");
-    assert!(data.contains_key("damaged"), "the failed field is present: {body:#}");
+    assert!(
+        data.contains_key("damaged"),
+        "the failed field is present: {body:#}"
+    );
     assert_eq!(data["damaged"], Value::Null, "{body:#}");
     assert!(data["sound"]["name"].is_string(), "{body:#}");
     let errors = body["errors"].as_array().expect("errors");
@@ -154,16 +164,21 @@ fn a_failed_non_null_field_turns_its_nearest_nullable_parent_null() {
     assert!(!errors.is_empty(), "{body:#}");
     let path = path_of(&errors[0]);
     assert_eq!(path.first(), Some(&json!("country")), "{body:#}");
-    assert!(path.len() > 1, "the path names the field that failed: {body:#}");
+    assert!(
+        path.len() > 1,
+        "the path names the field that failed: {body:#}"
+    );
 }
 
 #[test]
 fn the_log_line_of_a_store_failure_carries_the_request_id_of_the_response() {
     let server = DamagedServer::start();
 
-    let (body, request_id) =
-        server.post(&format!(r#"{{ project(id: "{DAMAGED}") {{ name }} }}"#));
-    assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL", "{body:#}");
+    let (body, request_id) = server.post(&format!(r#"{{ project(id: "{DAMAGED}") {{ name }} }}"#));
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INTERNAL",
+        "{body:#}"
+    );
 
     let line = server.wait_for_log(|line| {
         line["level"] == "ERROR" && line.to_string().contains("store failure")

@@ -35,12 +35,19 @@ impl Server {
             .prefix("overload-")
             .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
             .expect("a temp dir");
-        let settings = Settings::new("127.0.0.1:0".parse().expect("an address"), data.path().into());
+        let settings = Settings::new(
+            "127.0.0.1:0".parse().expect("an address"),
+            data.path().into(),
+        );
         let (sender, receiver) = std::sync::mpsc::channel();
         let thread = thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let app = Application::build(settings).await.expect("the server starts");
-                sender.send((app.port(), app.handle())).expect("the test waits");
+                let app = Application::build(settings)
+                    .await
+                    .expect("the server starts");
+                sender
+                    .send((app.port(), app.handle()))
+                    .expect("the test waits");
                 app.run_until_stopped().await.expect("the store flushes");
             })
         });
@@ -97,7 +104,10 @@ fn probe(server: &Server, until: Instant) -> (Duration, Duration) {
         assert_eq!(body["data"]["__typename"], "Query", "{body}");
 
         let started = Instant::now();
-        let health = client.get(server.url("/healthz")).send().expect("/healthz answers");
+        let health = client
+            .get(server.url("/healthz"))
+            .send()
+            .expect("/healthz answers");
         worst_health = worst_health.max(started.elapsed());
         assert!(health.status().is_success(), "{:?}", health.status());
         thread::sleep(Duration::from_millis(100));
@@ -138,7 +148,8 @@ fn exchange(stream: &mut TcpStream, request: &[u8]) -> Option<u16> {
 }
 
 /// Close to the default cost limit of 50,000 (the page sizes multiply), yet accepted.
-const COSTLY: &str = "{ projects(first: 500) { nodes { id name hostCountries { name } sectors { name } \
+const COSTLY: &str =
+    "{ projects(first: 500) { nodes { id name hostCountries { name } sectors { name } \
      enterprises(first: 15) { edges { role node { name } } } } } }";
 
 #[test]
@@ -153,7 +164,10 @@ fn cheap_requests_answer_within_a_second_whatever_the_crowd() {
             .expect("answers");
         (response.status(), response.json::<Value>().expect("JSON"))
     };
-    assert!(costly.get("errors").is_none(), "the flood query is within the limits: {costly}");
+    assert!(
+        costly.get("errors").is_none(),
+        "the flood query is within the limits: {costly}"
+    );
 
     // 1. 600 clients ask for an export and never read it.
     let mut stalled = Vec::new();
@@ -179,8 +193,11 @@ fn cheap_requests_answer_within_a_second_whatever_the_crowd() {
     );
     let flood: Vec<_> = (0..64)
         .map(|_| {
-            let (stop, answered, refused) =
-                (Arc::clone(&stop), Arc::clone(&answered), Arc::clone(&refused));
+            let (stop, answered, refused) = (
+                Arc::clone(&stop),
+                Arc::clone(&answered),
+                Arc::clone(&refused),
+            );
             let (port, request) = (server.port, request.clone());
             thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
@@ -202,7 +219,10 @@ fn cheap_requests_answer_within_a_second_whatever_the_crowd() {
         })
         .collect();
     thread::sleep(Duration::from_millis(500));
-    report("64 clients flooding a costly query", probe(&server, Instant::now() + PHASE));
+    report(
+        "64 clients flooding a costly query",
+        probe(&server, Instant::now() + PHASE),
+    );
     stop.store(true, Ordering::Relaxed);
     for thread in flood {
         thread.join().expect("a flood thread");
@@ -212,12 +232,18 @@ fn cheap_requests_answer_within_a_second_whatever_the_crowd() {
         answered.load(Ordering::Relaxed),
         refused.load(Ordering::Relaxed)
     );
-    assert!(answered.load(Ordering::Relaxed) > 0, "the flood was served too");
+    assert!(
+        answered.load(Ordering::Relaxed) > 0,
+        "the flood was served too"
+    );
 
     // 3. 2,000 connections that never send a request.
     let idle: Vec<TcpStream> = (0..2_000)
         .map(|_| TcpStream::connect(("127.0.0.1", server.port)).expect("connects"))
         .collect();
-    report("2,000 idle connections", probe(&server, Instant::now() + PHASE));
+    report(
+        "2,000 idle connections",
+        probe(&server, Instant::now() + PHASE),
+    );
     drop(idle);
 }

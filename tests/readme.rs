@@ -119,7 +119,10 @@ fn the_readme_first_command_serves_graphiql_and_answers_a_query_on_port_8080() {
             std::env::var("CI").as_deref() != Ok("true"),
             "port 8080 is taken, and CI must run the README's first command"
         );
-        let _ = writeln!(std::io::stderr(), "skipped: port 8080 is taken on this machine");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: port 8080 is taken on this machine"
+        );
         return;
     }
     let copy = tempfile::Builder::new()
@@ -135,7 +138,10 @@ fn the_readme_first_command_serves_graphiql_and_answers_a_query_on_port_8080() {
     child
         .args(["-c", command])
         .current_dir(copy.path())
-        .env("CARGO_TARGET_DIR", repo().join("target/readme-first-command"))
+        .env(
+            "CARGO_TARGET_DIR",
+            repo().join("target/readme-first-command"),
+        )
         .env_remove("RUST_LOG")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -193,9 +199,15 @@ fn the_readme_first_command_serves_graphiql_and_answers_a_query_on_port_8080() {
 
     // Assert
     assert_eq!(status, 200, "{log}");
-    assert!(html.to_lowercase().contains("graphiql"), "not GraphiQL:\n{html}");
+    assert!(
+        html.to_lowercase().contains("graphiql"),
+        "not GraphiQL:\n{html}"
+    );
     let answer = answer.expect("the server answers GraphQL");
-    assert_eq!(answer["data"]["project"]["name"], "Suramadu Bridge", "{answer}");
+    assert_eq!(
+        answer["data"]["project"]["name"], "Suramadu Bridge",
+        "{answer}"
+    );
     assert!(
         copy.path().join("capgraph-data").is_dir(),
         "the first start seeds ./capgraph-data, as the README says"

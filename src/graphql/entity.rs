@@ -259,7 +259,8 @@ impl Batch {
         kind: Kind,
         args: PageArgs<'_>,
     ) -> ApiResult<BTreeMap<&Id, ApiResult<Page<EdgeRef>>>> {
-        let refused = |error: ApiError| self.ids.iter().map(|id| (id, Err(error.clone()))).collect();
+        let refused =
+            |error: ApiError| self.ids.iter().map(|id| (id, Err(error.clone()))).collect();
         if let Err(error) = args.check_size("first", args.first) {
             return Ok(refused(error));
         }

@@ -5,7 +5,7 @@
 //! few fields, because queries run on the HTTP workers, and `__schema { description }` is the
 //! schema's (none) rather than async-graphql's fixed sentence.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
@@ -31,6 +31,8 @@ impl ExtensionFactory for FieldPolicy {
 #[derive(Default)]
 struct FieldPolicyExtension {
     resolved: AtomicUsize,
+    /// Whether `failures.unabsorbed` may hold a path: the common case, none, takes no lock.
+    any_unabsorbed: AtomicBool,
     failures: Mutex<Failures>,
 }
 
@@ -102,11 +104,14 @@ impl Extension for FieldPolicyExtension {
             return Ok(Some(Value::Null));
         }
         let nullable = is_nullable(info.return_type);
-        let path = path_of(info.path_node);
         let items_nullable = items_nullable(info.return_type);
+        let path_node = info.path_node;
         match next.run(ctx, info).await {
-            Ok(value) => Ok(self.absorb(&path, nullable, items_nullable, value)),
+            // Paths cost allocations, so they are built only when some field has failed.
+            Ok(value) if !self.any_unabsorbed.load(Ordering::Relaxed) => Ok(value),
+            Ok(value) => Ok(self.absorb(&path_of(path_node), nullable, items_nullable, value)),
             Err(mut error) => {
+                let path = path_of(path_node);
                 if error.path.is_empty() {
                     error.path = path.clone();
                 }
@@ -119,6 +124,7 @@ impl Extension for FieldPolicyExtension {
                     // async-graphql records the error and leaves the field out; the field
                     // above must turn null in its place.
                     failures.unabsorbed.push(path);
+                    self.any_unabsorbed.store(true, Ordering::Relaxed);
                     return Err(error);
                 }
                 Ok(Some(Value::Null))
@@ -152,6 +158,8 @@ impl FieldPolicyExtension {
         failures
             .unabsorbed
             .retain(|p| !(p.len() > path.len() && p.starts_with(path)));
+        self.any_unabsorbed
+            .store(!failures.unabsorbed.is_empty(), Ordering::Relaxed);
         if items_nullable == Some(true) {
             // `[T]`: each item holding a failure becomes null; the list stands.
             if let Some(Value::List(items)) = value.as_mut() {
@@ -167,6 +175,7 @@ impl FieldPolicyExtension {
         }
         if !nullable {
             failures.unabsorbed.push(path.to_vec());
+            self.any_unabsorbed.store(true, Ordering::Relaxed);
         }
         Some(Value::Null)
     }

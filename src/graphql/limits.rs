@@ -216,7 +216,11 @@ pub fn count_tokens(text: &str, max: usize) -> Option<usize> {
             b'"' if bytes[i..].starts_with(b"\"\"\"") => {
                 i += 3;
                 while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
                 }
                 i += 3;
             }
@@ -351,10 +355,7 @@ impl<'a> Walker<'a> {
                     if field.node.alias.is_some() {
                         self.alias(field.pos)?;
                     }
-                    self.directives(
-                        field.node.directives.len(),
-                        Some((&field.node, field.pos)),
-                    )?;
+                    self.directives(field.node.directives.len(), Some((&field.node, field.pos)))?;
                     self.count_written(&field.node.selection_set.node)?;
                 }
                 Selection::InlineFragment(fragment) => {
@@ -459,7 +460,11 @@ impl<'a> Walker<'a> {
                         Some(depth),
                     ));
                 }
-                let of_type_chain = if name == "ofType" { of_type_chain + 1 } else { 0 };
+                let of_type_chain = if name == "ofType" {
+                    of_type_chain + 1
+                } else {
+                    0
+                };
                 let max = limits.max_of_type_depth;
                 if of_type_chain > max {
                     return Err(limit_error(
@@ -552,7 +557,8 @@ mod tests {
             check("{ a { ...F } } fragment F on T { b { c { d } } }", &limits),
             Err("\"maxDepth\"".into())
         );
-        let deep_introspection = "{ __schema { types { fields { type { ofType { ofType { name } } } } } } }";
+        let deep_introspection =
+            "{ __schema { types { fields { type { ofType { ofType { name } } } } } } }";
         assert_eq!(check(deep_introspection, &limits), Ok(()));
     }
 
@@ -588,7 +594,10 @@ mod tests {
             "{{ a {} }}",
             "@include(if: true) ".repeat(limits.max_field_directives + 1)
         );
-        assert_eq!(check(&on_one, &limits), Err("\"maxFieldDirectives\"".into()));
+        assert_eq!(
+            check(&on_one, &limits),
+            Err("\"maxFieldDirectives\"".into())
+        );
         let spread: Vec<String> = (0..=limits.max_directives)
             .map(|i| format!("f{i}: a @include(if: true)"))
             .collect();
@@ -606,10 +615,7 @@ mod tests {
     fn a_fragment_cycle_is_left_to_the_validator() {
         let limits = Limits::default();
         assert_eq!(
-            check(
-                "{ a { ...F } } fragment F on T { b { ...F } }",
-                &limits
-            ),
+            check("{ a { ...F } } fragment F on T { b { ...F } }", &limits),
             Ok(())
         );
     }

@@ -115,9 +115,15 @@ pub fn indexed_projects(
         None => None,
     };
     let descending = order.direction == OrderDirection::Desc;
+    // One status: walk its own entries, so the walk skips no project of another status.
+    let partition = match test.statuses.as_deref() {
+        Some([status]) => Some(*status),
+        _ => None,
+    };
     let mut ids: Vec<Id> = Vec::with_capacity(size + 1);
     store.walk_projects(
         field,
+        partition,
         descending,
         after_node.as_ref().map(|node| After { node }),
         &mut |id, facets| {
@@ -131,10 +137,7 @@ pub fn indexed_projects(
     ids.truncate(size);
     let total = count(store, &test, field)?;
     let entities = Batch::load(store, &ids)?;
-    let rows: Vec<(String, Entity)> = entities
-        .into_iter()
-        .map(|e| (cursor(e.id()), e))
-        .collect();
+    let rows: Vec<(String, Entity)> = entities.into_iter().map(|e| (cursor(e.id()), e)).collect();
     let info = PageInfo {
         has_next_page,
         has_previous_page: after_node.is_some(),
@@ -148,15 +151,15 @@ pub fn indexed_projects(
 /// all it tests, else by a walk over the whole index (logged, since it grows with the store).
 fn count(store: &Store, test: &FacetTest, field: SortField) -> ApiResult<usize> {
     if test.completion_year.is_none() && test.value_usd.is_none() {
-        let years = test.start_year.map(|r| {
-            (r.min.unwrap_or(i32::MIN), r.max.unwrap_or(i32::MAX))
-        });
+        let years = test
+            .start_year
+            .map(|r| (r.min.unwrap_or(i32::MIN), r.max.unwrap_or(i32::MAX)));
         let total = store.count_projects(test.statuses.as_deref(), years)?;
         return Ok(usize::try_from(total).unwrap_or(usize::MAX));
     }
     let before = store.index_entries_read();
     let mut total = 0usize;
-    store.walk_projects(field, false, None, &mut |_, facets| {
+    store.walk_projects(field, None, false, None, &mut |_, facets| {
         total += usize::from(test.matches(facets));
         true
     })?;

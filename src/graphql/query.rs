@@ -273,7 +273,8 @@ impl ListQuery {
             )?));
         }
         let order = order_by.as_deref().unwrap_or(&[]);
-        if let Some(page) = super::plan::indexed_projects(store(ctx), filter.as_ref(), order, args)? {
+        if let Some(page) = super::plan::indexed_projects(store(ctx), filter.as_ref(), order, args)?
+        {
             return Ok(ProjectConnection::from_page(page));
         }
         let keep = filter

@@ -295,7 +295,9 @@ fn neighbour_page(
     // Nothing to filter, one edge type, paging forward: a range scan from the cursor reads the
     // page and nothing else.
     if let (None, [edge_type], None, None) = (keep, types, args.last, args.before) {
-        return e.batch.id_order_page(e.id(), *edge_type, dir, kind, args, key);
+        return e
+            .batch
+            .id_order_page(e.id(), *edge_type, dir, kind, args, key);
     }
     let keep = keep.unwrap_or(&|_| Ok(true));
     e.batch.page(e.id(), types, dir, key, &|edges| {
@@ -320,10 +322,7 @@ fn whole_list_page(
     kind: Kind,
     args: PageArgs<'_>,
 ) -> ApiResult<Page<Entity>> {
-    Ok(
-        neighbour_page(e, field, types, dir, kind, args, String::new(), None)?
-        .map(|l| l.entity),
-    )
+    Ok(neighbour_page(e, field, types, dir, kind, args, String::new(), None)?.map(|l| l.entity))
 }
 
 /// A keep-test for [`neighbour_page`] from an optional project filter, evaluated at most once.

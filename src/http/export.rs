@@ -51,9 +51,10 @@ impl ChannelWriter {
             &mut self.buffer,
             Vec::with_capacity(CHUNK),
         ));
-        let sent = self
-            .runtime
-            .block_on(tokio::time::timeout(STALL_TIMEOUT, self.sender.send(Ok(chunk))));
+        let sent = self.runtime.block_on(tokio::time::timeout(
+            STALL_TIMEOUT,
+            self.sender.send(Ok(chunk)),
+        ));
         match sent {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(std::io::Error::new(
@@ -62,10 +63,7 @@ impl ChannelWriter {
             )),
             Err(_) => Err(std::io::Error::new(
                 std::io::ErrorKind::TimedOut,
-                format!(
-                    "the client read nothing for {} s",
-                    STALL_TIMEOUT.as_secs()
-                ),
+                format!("the client read nothing for {} s", STALL_TIMEOUT.as_secs()),
             )),
         }
     }

@@ -869,7 +869,12 @@ fn write_degrees(db: &sled::Db, out: &sled::Tree, inn: &sled::Tree) -> Result<()
                 .enumerate()
                 .filter(|(_, &b)| b == 0)
                 .nth(1)
-                .and_then(|(sep, _)| key[sep..].iter().position(|&b| b == b':').map(|c| sep + c + 1))
+                .and_then(|(sep, _)| {
+                    key[sep..]
+                        .iter()
+                        .position(|&b| b == b':')
+                        .map(|c| sep + c + 1)
+                })
                 .map(|end| key[..end].to_vec())
                 .ok_or_else(|| StoreError::Corrupt {
                     path: PathBuf::new(),

@@ -1,9 +1,10 @@
 //! Projects in sorted order, for filtered and ordered lists that cost what their page costs.
 //!
-//! The `ordered` tree holds one entry per project and sort field, keyed so that key order is the
-//! API's order (values present first, ascending; missing values last; ties by ID), and valued
-//! with the project's [`Facets`], so that a walk can test status, years and value without
-//! reading the project. The `facet_counts` tree counts projects per status and start year, so
+//! The `ordered` tree holds two entries per project and sort field, one among all projects and
+//! one among those of its status, keyed so that key order is the API's order (values present
+//! first, ascending; missing values last; ties by ID), and valued with the project's
+//! [`Facets`], so that a walk can test status, years and value without reading the project. A
+//! filter on one status walks that status's entries only. The `facet_counts` tree counts projects per status and start year, so
 //! that a status and start-year filter is counted without a walk.
 
 use serde::{Deserialize, Serialize};
@@ -91,9 +92,10 @@ fn value_bytes(value: f64) -> [u8; 8] {
     ordered.to_be_bytes()
 }
 
-/// `ordered` key: `field present(0)|missing(1) [sort bytes] id`.
-fn entry_key(field: SortField, sort: Option<&[u8]>, id: &Id) -> Vec<u8> {
-    let mut key = section(field, sort.is_some());
+/// `ordered` key: `field partition present(0)|missing(1) [sort bytes] id`, where the
+/// partition is 0 for all projects and 1 + the status tag for one status.
+fn entry_key(field: SortField, status: Option<Status>, sort: Option<&[u8]>, id: &Id) -> Vec<u8> {
+    let mut key = section(field, status, sort.is_some());
     if let Some(sort) = sort {
         key.extend_from_slice(sort);
     }
@@ -101,8 +103,9 @@ fn entry_key(field: SortField, sort: Option<&[u8]>, id: &Id) -> Vec<u8> {
     key
 }
 
-fn section(field: SortField, present: bool) -> Vec<u8> {
-    vec![field.tag(), u8::from(!present)]
+fn section(field: SortField, status: Option<Status>, present: bool) -> Vec<u8> {
+    let partition = status.map_or(0, |s| 1 + s.tag());
+    vec![field.tag(), partition, u8::from(!present)]
 }
 
 /// Every `ordered` entry of one project: `(key, encoded facets)`.
@@ -111,13 +114,15 @@ pub(super) fn entries(node: &Node) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError
         return Ok(Vec::new());
     };
     let value = super::encode(node.id.as_str().as_bytes(), &facets)?;
-    Ok(SortField::ALL
-        .into_iter()
-        .map(|field| {
-            let sort = sort_bytes(field, node, &facets);
-            (entry_key(field, sort.as_deref(), &node.id), value.clone())
-        })
-        .collect())
+    let mut entries = Vec::with_capacity(2 * SortField::ALL.len());
+    for field in SortField::ALL {
+        let sort = sort_bytes(field, node, &facets);
+        for partition in [None, Some(facets.status)] {
+            let key = entry_key(field, partition, sort.as_deref(), &node.id);
+            entries.push((key, value.clone()));
+        }
+    }
+    Ok(entries)
 }
 
 /// `facet_counts` key of a project's status and start year (missing years sort last).
@@ -140,11 +145,13 @@ pub struct After<'a> {
 
 impl Store {
     /// Visits projects in `field` order (descending when asked; ties and missing values as the
-    /// API orders them), starting after `after`, until `visit` returns false. Each visit is one
-    /// index entry read; the count is kept for tests and logs.
+    /// API orders them), all of them or those of one `status`, starting after `after`, until
+    /// `visit` returns false. Each visit is one index entry read; the count is kept for tests
+    /// and logs.
     pub fn walk_projects(
         &self,
         field: SortField,
+        status: Option<Status>,
         descending: bool,
         after: Option<After<'_>>,
         visit: &mut dyn FnMut(&Id, &Facets) -> bool,
@@ -156,6 +163,7 @@ impl Store {
         });
         let mut walk = Walk {
             store: self,
+            status,
             visit,
             skip_through: start.as_ref().map(|(_, id)| id.clone()),
         };
@@ -225,6 +233,8 @@ impl Store {
 
 struct Walk<'s, 'v> {
     store: &'s Store,
+    /// The partition walked: one status, or all projects.
+    status: Option<Status>,
     visit: &'v mut dyn FnMut(&Id, &Facets) -> bool,
     /// The row the walk starts after: entries up to and including it are skipped.
     skip_through: Option<Id>,
@@ -247,8 +257,12 @@ impl Walk<'_, '_> {
         Ok((self.visit)(&id, &facets))
     }
 
-    fn present_ascending(&mut self, field: SortField, from: Option<&[u8]>) -> Result<bool, StoreError> {
-        let section = section(field, true);
+    fn present_ascending(
+        &mut self,
+        field: SortField,
+        from: Option<&[u8]>,
+    ) -> Result<bool, StoreError> {
+        let section = section(field, self.status, true);
         let mut start = section.clone();
         if let Some(from) = from {
             start.extend_from_slice(from);
@@ -271,16 +285,18 @@ impl Walk<'_, '_> {
         field: SortField,
         from: Option<&[u8]>,
     ) -> Result<bool, StoreError> {
-        let section = section(field, true);
+        let missing = section(field, self.status, false);
+        let section = section(field, self.status, true);
         // Through the end of the starting value's group: every key that begins with it.
-        let mut end = section.clone();
-        match from {
+        let end = match from {
             Some(from) => {
+                let mut end = section.clone();
                 end.extend_from_slice(from);
                 end.push(0xff);
+                end
             }
-            None => end = vec![field.tag(), 1],
-        }
+            None => missing,
+        };
         let width = sort_width(field);
         let mut group: Vec<(sled::IVec, sled::IVec)> = Vec::new();
         for entry in self.store.ordered.range(section.clone()..end).rev() {
@@ -306,7 +322,7 @@ impl Walk<'_, '_> {
     }
 
     fn missing(&mut self, field: SortField) -> Result<bool, StoreError> {
-        let section = section(field, false);
+        let section = section(field, self.status, false);
         for entry in self.store.ordered.scan_prefix(&section) {
             let (key, value) = entry?;
             if !self.offer(&key, &value)? {
@@ -361,7 +377,7 @@ mod tests {
     fn the_id_is_read_back_from_any_entry_key() {
         let id = Id::parse("project:a-b").unwrap();
         for sort in [None, Some(&b"suramadu\0"[..]), Some(&value_bytes(7.0)[..])] {
-            let key = entry_key(SortField::Name, sort, &id);
+            let key = entry_key(SortField::Name, Some(Status::Operational), sort, &id);
             assert_eq!(id_of(&key), Some(id.clone()));
         }
     }

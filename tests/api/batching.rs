@@ -197,3 +197,164 @@ fn a_small_page_under_a_long_list_reads_the_page_not_the_list() {
         wanted
     );
 }
+
+/// A store whose one country hosts `projects` projects, with statuses, start years and values
+/// spread over them: a hub far larger than the real dataset's, built straight from the model.
+fn hub(projects: usize) -> Seeded {
+    use capgraph::model::{
+        CountryAttrs, Dataset, Edge, EdgeProps, EdgeType, Id, Money, Node, NodeAttrs, ProjectAttrs,
+        Status,
+    };
+    let node = |id: &str, name: String, attrs: NodeAttrs| Node {
+        id: Id::parse(id).expect("an ID"),
+        name,
+        aliases: vec![],
+        description: None,
+        notes: vec![],
+        sources: vec![],
+        attrs,
+    };
+    let mut dataset = Dataset::default();
+    dataset.nodes.push(node(
+        "country:KH",
+        "Cambodia".into(),
+        NodeAttrs::Country(CountryAttrs::default()),
+    ));
+    for i in 0..projects {
+        let id = format!("project:p{i:06}");
+        // Every seventh value is missing; the rest repeat so that ties occur.
+        let value = (i % 7 != 3).then(|| Money {
+            amount: ((i * 7919) % 5_000) as f64 * 1e6,
+            currency: "USD".into(),
+            year: Some(2020),
+            usd: Some(((i * 7919) % 5_000) as f64 * 1e6),
+            approximate: false,
+            label: None,
+            sources: vec![],
+        });
+        dataset.nodes.push(node(
+            &id,
+            format!("Hub project {i}"),
+            NodeAttrs::Project(ProjectAttrs {
+                status: Status::ALL[i % Status::ALL.len()],
+                start_year: (i % 11 != 5).then_some(1990 + ((i * 13) % 35) as i32),
+                completion_year: None,
+                value: value.into_iter().collect(),
+                capacity: vec![],
+                location: None,
+            }),
+        ));
+        dataset.edges.push(Edge {
+            from: Id::parse(&id).expect("an ID"),
+            edge_type: EdgeType::LocatedIn,
+            to: Id::parse("country:KH").expect("an ID"),
+            props: EdgeProps::default(),
+        });
+    }
+    dataset.sort();
+    let dir = data_dir();
+    let store = DataDir::new(dir.path())
+        .seed(&dataset, "hub", &|_| {})
+        .expect("seeded");
+    Seeded {
+        store: Arc::new(store),
+        _dir: dir,
+    }
+}
+
+static HUB: LazyLock<Seeded> = LazyLock::new(|| hub(100_000));
+
+fn run(store: &Arc<Store>, query: &str, variables: Value) -> Value {
+    let schema = build_schema(Arc::clone(store), &Limits::default());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let request = Request::new(query).variables(Variables::from_json(variables));
+    let response = runtime.block_on(execute(&schema, request));
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    response.data.into_json().expect("JSON data")
+}
+
+#[test]
+fn a_page_of_twenty_under_a_country_with_100000_projects_reads_about_twenty_records() {
+    let store = &HUB.store;
+    let query = r#"query ($after: String) { country(code: "KH") { projects(first: 20, after: $after) {
+        totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id } } } }"#;
+
+    let before = store.decoded_count();
+    let first = run(store, query, json!({}));
+    let decoded = store.decoded_count() - before;
+
+    let page = &first["country"]["projects"];
+    assert_eq!(page["totalCount"], 100_000);
+    let ids: Vec<&str> = page["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = (0..20).map(|i| format!("project:p{i:06}")).collect();
+    assert_eq!(ids, expected);
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    assert!(decoded <= 30, "decoded {decoded} records for a page of 20");
+
+    let second = run(
+        store,
+        query,
+        json!({ "after": page["pageInfo"]["endCursor"] }),
+    );
+    let page = &second["country"]["projects"];
+    assert_eq!(page["nodes"][0]["id"], "project:p000020");
+    assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
+}
+
+/// `filter` and `orderBy` of the project list, as the planner gets them, and the same with a
+/// redundant `and` that no index plan takes, so the fallback answers it.
+fn planned_and_fallback(filter: &str, order: &str) -> (String, String) {
+    let query = |filter: &str| {
+        format!(
+            r#"query ($after: String) {{ projects(filter: {filter}, orderBy: {order}, first: 50, after: $after) {{
+            totalCount pageInfo {{ hasNextPage hasPreviousPage endCursor }} nodes {{ id valueUsd startYear status }} }} }}"#
+        )
+    };
+    let fallback = format!("{{ and: [{filter}] }}");
+    (query(filter), query(&fallback))
+}
+
+#[test]
+fn a_filtered_ordered_page_reads_a_few_hundred_index_entries_and_answers_as_the_full_sort_does() {
+    let store = &HUB.store;
+    for (filter, order) in [
+        (
+            "{ status: [OPERATIONAL], startYear: { min: 2015 } }",
+            "[{ field: VALUE_USD, direction: DESC }]",
+        ),
+        ("{ status: [PLANNED, UNKNOWN] }", "[{ field: START_YEAR }]"),
+        (
+            "{ startYear: { max: 1995 } }",
+            "[{ field: NAME, direction: DESC }]",
+        ),
+        (
+            "{ status: [CANCELLED], valueUsd: { min: 1e9 } }",
+            "[{ field: VALUE_USD }]",
+        ),
+    ] {
+        let (planned, fallback) = planned_and_fallback(filter, order);
+        let before = store.index_entries_read();
+        let fast = run(store, &planned, json!({}));
+        let entries = store.index_entries_read() - before;
+        let slow = run(store, &fallback, json!({}));
+        assert_eq!(fast, slow, "{filter} {order}");
+        assert_eq!(fast["projects"]["nodes"].as_array().unwrap().len(), 50);
+        if filter.starts_with("{ status: [OPERATIONAL]") {
+            assert!(entries <= 300, "{entries} index entries for a page of 50");
+        }
+        // The next page follows on, in both.
+        let after = json!({ "after": fast["projects"]["pageInfo"]["endCursor"] });
+        assert_eq!(
+            run(store, &planned, after.clone()),
+            run(store, &fallback, after),
+            "{filter} {order}, page 2"
+        );
+    }
+}

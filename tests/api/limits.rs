@@ -224,7 +224,11 @@ fn a_request_over_the_time_limit_is_503_timeout_under_both_media_types() {
         (legacy, "application/json"),
         (modern, "application/graphql-response+json"),
     ] {
-        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{media}");
+        assert_eq!(
+            response.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{media}"
+        );
         assert_eq!(header(&response, "content-type").as_deref(), Some(media));
         let body: Value = response.json().expect("a GraphQL error body");
         let message = assert_error(&body, "TIMEOUT");
@@ -280,7 +284,11 @@ fn introspection_keeps_bounds_of_its_own() {
         .map(|i| format!("s{i}: __schema {{ types {{ name }} }}"))
         .collect();
     let (_, body) = app.graphql(&format!("{{ {} }}", repeated.join(" ")), json!({}));
-    assert_limit(&body, "maxIntrospectionFields", limits.max_introspection_fields);
+    assert_limit(
+        &body,
+        "maxIntrospectionFields",
+        limits.max_introspection_fields,
+    );
 
     // Data fields still count toward the depth limit.
     let (_, body) = app.graphql(&deep_query(limits.max_depth + 1), json!({}));
@@ -294,7 +302,10 @@ fn introspection_turned_off_is_refused_with_a_clear_error_and_data_still_answers
         let message = closed.error(query, json!({}), "INTROSPECTION_DISABLED");
         assert!(message.contains("--introspection off"), "{message}");
     }
-    closed.data(r#"{ project(id: "project:suramadu-bridge") { name } }"#, json!({}));
+    closed.data(
+        r#"{ project(id: "project:suramadu-bridge") { name } }"#,
+        json!({}),
+    );
 }
 
 /// Asserts one LIMIT_EXCEEDED error that names `limit` and its value.
@@ -309,7 +320,10 @@ fn assert_limit(body: &Value, limit: &str, max: usize) {
 #[test]
 fn five_hundred_directives_on_a_field_are_refused_naming_the_limit() {
     let limits = Limits::default();
-    let query = format!("{{ dataset {{ edges {} }} }}", "@include(if: true) ".repeat(500));
+    let query = format!(
+        "{{ dataset {{ edges {} }} }}",
+        "@include(if: true) ".repeat(500)
+    );
     // By default the document is refused for its size before its directives are counted...
     let (_, body) = shared_app().graphql(&query, json!({}));
     assert_limit(&body, "maxTokens", limits.max_tokens);
@@ -324,11 +338,20 @@ fn five_hundred_directives_on_a_field_are_refused_naming_the_limit() {
     let spread: Vec<String> = (0..=limits.max_directives)
         .map(|i| format!("e{i}: edges @include(if: true)"))
         .collect();
-    let (_, body) = roomy.graphql(&format!("{{ dataset {{ {} }} }}", spread.join(" ")), json!({}));
+    let (_, body) = roomy.graphql(
+        &format!("{{ dataset {{ {} }} }}", spread.join(" ")),
+        json!({}),
+    );
     assert_limit(&body, "maxDirectives", limits.max_directives);
     // As many directives as the limit allows run.
-    let within: Vec<&str> = spread[..limits.max_directives].iter().map(String::as_str).collect();
-    roomy.data(&format!("{{ dataset {{ {} }} }}", within.join(" ")), json!({}));
+    let within: Vec<&str> = spread[..limits.max_directives]
+        .iter()
+        .map(String::as_str)
+        .collect();
+    roomy.data(
+        &format!("{{ dataset {{ {} }} }}", within.join(" ")),
+        json!({}),
+    );
 }
 
 #[test]
@@ -366,10 +389,16 @@ fn costly_queries_past_the_concurrency_limit_get_503_and_cheap_ones_still_run() 
     assert_eq!(header(&response, "retry-after").as_deref(), Some("1"));
     let body: Value = response.json().expect("a GraphQL error body");
     assert_error(&body, "OVERLOADED");
-    assert_eq!(body["errors"][0]["extensions"]["limit"], "maxConcurrentQueries");
+    assert_eq!(
+        body["errors"][0]["extensions"]["limit"],
+        "maxConcurrentQueries"
+    );
 
     full.data("{ __typename }", json!({}));
-    full.data(r#"{ project(id: "project:suramadu-bridge") { name } }"#, json!({}));
+    full.data(
+        r#"{ project(id: "project:suramadu-bridge") { name } }"#,
+        json!({}),
+    );
 }
 
 #[test]
