@@ -11,7 +11,7 @@
 #   DURATION=10s      how long each query is driven (wrk -d)
 #   CONNECTIONS=32    concurrent connections (wrk -c), on one wrk thread (wrk -t1)
 #   WORKERS=          server worker threads (capgraph serve --workers); one per core when empty
-#   RUST_LOG=warn     server log filter (the per-request line is at info)
+#   RUST_LOG=warn,capgraph::startup=info   server log filter (the per-request line is at info)
 #
 # Stores are generated and seeded once into target/bench-data/scale-N/ and reused. Needs wrk
 # (apt-get install wrk), curl and jq. Everything stays on loopback: the server binds 127.0.0.1 on
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 WORKERS=${WORKERS:-}
-export RUST_LOG=${RUST_LOG:-warn}
+export RUST_LOG=${RUST_LOG:-warn,capgraph::startup=info}
 scales=("$@")
 [[ ${#scales[@]} -gt 0 ]] || scales=(1 50)
 

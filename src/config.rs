@@ -50,9 +50,12 @@ pub struct ServeArgs {
     /// Answer introspection (`__schema`, `__type`), which GraphiQL and client tooling need.
     #[arg(long, env = "CAPGRAPH_INTROSPECTION", value_enum, default_value_t = Switch::On)]
     pub introspection: Switch,
-    /// Most costly queries running at once; more get 503 with Retry-After.
+    /// Most costly queries (cost over 100) running at once; more wait in a queue.
     #[arg(long, env = "CAPGRAPH_MAX_CONCURRENT_QUERIES", default_value_t = Limits::default().max_concurrent_queries)]
     pub max_concurrent_queries: usize,
+    /// Most costly queries waiting for a slot; more get 503 with Retry-After.
+    #[arg(long, env = "CAPGRAPH_MAX_QUEUED_QUERIES", default_value_t = Limits::default().max_queued_queries)]
+    pub max_queued_queries: usize,
     /// Most exports streaming at once; more get 503 with Retry-After.
     #[arg(long, env = "CAPGRAPH_MAX_CONCURRENT_EXPORTS", default_value_t = Limits::default().max_concurrent_exports)]
     pub max_concurrent_exports: usize,
@@ -152,6 +155,7 @@ impl From<ServeArgs> for Settings {
                 introspection: args.introspection == Switch::On,
                 max_page: args.max_page_size,
                 max_concurrent_queries: args.max_concurrent_queries,
+                max_queued_queries: args.max_queued_queries,
                 max_concurrent_exports: args.max_concurrent_exports,
                 max_body_bytes: args.max_body_bytes,
                 request_timeout: Duration::from_millis(args.request_timeout_ms),

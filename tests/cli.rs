@@ -243,3 +243,65 @@ fn serve_stops_cleanly_on_sigterm_and_flushes_the_store() {
         "the store was flushed on the way out: {rest:#?}"
     );
 }
+
+#[test]
+fn query_reads_stdin_when_the_document_or_the_file_is_a_dash() {
+    let data = data_dir();
+    for args in [&["-"][..], &["-f", "-"][..]] {
+        let mut child = capgraph()
+            .args(["query", "--data"])
+            .arg(data.path())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        std::io::Write::write_all(
+            child.stdin.as_mut().expect("stdin"),
+            br#"{ country(code: "KH") { name } }"#,
+        )
+        .expect("writes");
+        let out = child.wait_with_output().expect("finishes");
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let body: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("the answer is JSON");
+        assert_eq!(body["data"]["country"]["name"], "Cambodia", "{args:?}");
+    }
+
+    let out = capgraph()
+        .args(["query", "--data"])
+        .arg(data.path())
+        .arg("-")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "an empty stdin is bad input");
+    assert!(
+        text(&out.stderr).contains("stdin is empty"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn with_no_command_capgraph_serves() {
+    let data = data_dir();
+    let mut child = capgraph()
+        .env("CAPGRAPH_ADDR", "127.0.0.1:0")
+        .env("CAPGRAPH_DATA", data.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("capgraph starts");
+    let stderr = BufReader::new(child.stderr.take().expect("piped"));
+    let listening = stderr
+        .lines()
+        .map_while(Result::ok)
+        .find(|line| line.contains("listening"));
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = listening.expect("capgraph with no command logs that it listens");
+    assert!(line.contains("GraphiQL at http://127.0.0.1:"), "{line}");
+}

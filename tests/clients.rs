@@ -499,7 +499,10 @@ fn load_script_queries() -> Vec<Shown> {
     let start = script
         .find("local documents = {")
         .expect("bench/load.lua lists its documents");
-    let body = &script[start..script[start..].find("\n}").map_or(script.len(), |e| start + e)];
+    let body = &script[start
+        ..script[start..]
+            .find("\n}")
+            .map_or(script.len(), |e| start + e)];
     let mut found: Vec<Shown> = Vec::new();
     for line in body.lines().skip(1).map(str::trim) {
         if let Some((name, _)) = line.split_once(" = ") {
@@ -514,7 +517,11 @@ fn load_script_queries() -> Vec<Shown> {
             current.query.push_str(literal);
         }
     }
-    assert_eq!(found.len(), 4, "bench/load.lua has the four canonical queries");
+    assert_eq!(
+        found.len(),
+        4,
+        "bench/load.lua has the four canonical queries"
+    );
     found
 }
 

@@ -1,12 +1,14 @@
 //! Admission: how many costly queries run at once. A query's cost is known once it is validated;
-//! one above [`UNMETERED_COST`] needs one of a fixed number of slots and is refused with
-//! `OVERLOADED` when none is free, so a crowd of costly queries can neither queue without bound
-//! nor crowd out the cheap ones (a lookup, `{ __typename }`), which never wait for a slot.
+//! one above [`UNMETERED_COST`] needs one of a fixed number of slots, waiting in a bounded queue
+//! when none is free, and is refused with `OVERLOADED` when the queue is full too. So a crowd of
+//! costly queries can neither queue without bound nor crowd out the cheap ones (a lookup,
+//! `{ __typename }`), which never wait for a slot.
 //! The costs of documents seen before are remembered, so that while the slots are full a
 //! costly document is refused before it is even parsed: refusing stays cheaper than serving.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
@@ -32,17 +34,22 @@ pub struct Admission {
 struct Shared {
     slots: Arc<Semaphore>,
     max: usize,
+    /// Costly queries waiting for a slot, and how many may.
+    waiting: AtomicUsize,
+    max_waiting: usize,
     /// Cost by document text hash (with the operation name), as validation found it.
     costs: Mutex<HashMap<u64, usize>>,
     hasher: RandomState,
 }
 
 impl Admission {
-    pub fn new(max_concurrent: usize) -> Admission {
+    pub fn new(max_concurrent: usize, max_waiting: usize) -> Admission {
         Admission {
             shared: Arc::new(Shared {
                 slots: Arc::new(Semaphore::new(max_concurrent)),
                 max: max_concurrent,
+                waiting: AtomicUsize::new(0),
+                max_waiting,
                 costs: Mutex::default(),
                 hasher: RandomState::new(),
             }),
@@ -84,8 +91,10 @@ impl Extension for AdmissionExtension {
         }
         let known = shared.costs.lock().ok().and_then(|c| c.get(&hash).copied());
         if let Some(cost) = known.filter(|&cost| cost > UNMETERED_COST) {
-            if shared.slots.available_permits() == 0 {
-                return Err(overloaded_error(shared.max, cost));
+            if shared.slots.available_permits() == 0
+                && shared.waiting.load(Ordering::Relaxed) >= shared.max_waiting
+            {
+                return Err(overloaded_error(shared, cost));
             }
         }
         next.run(ctx, query, variables).await
@@ -117,11 +126,21 @@ impl Extension for AdmissionExtension {
         next: NextExecute<'_>,
     ) -> Response {
         let cost = self.cost.lock().map(|c| *c).unwrap_or(usize::MAX);
+        let shared = &self.shared;
         let _slot: Option<OwnedSemaphorePermit> = if cost > UNMETERED_COST {
-            match Arc::clone(&self.shared.slots).try_acquire_owned() {
+            match Arc::clone(&shared.slots).try_acquire_owned() {
                 Ok(slot) => Some(slot),
                 Err(_) => {
-                    return Response::from_errors(vec![overloaded_error(self.shared.max, cost)])
+                    if shared.waiting.fetch_add(1, Ordering::Relaxed) >= shared.max_waiting {
+                        shared.waiting.fetch_sub(1, Ordering::Relaxed);
+                        return Response::from_errors(vec![overloaded_error(shared, cost)]);
+                    }
+                    // Dropped at the time limit like the rest of the request, leaving the queue.
+                    let slot = WaitingTicket(shared).wait().await;
+                    match slot {
+                        Some(slot) => Some(slot),
+                        None => return Response::from_errors(vec![overloaded_error(shared, cost)]),
+                    }
                 }
             }
         } else {
@@ -131,18 +150,35 @@ impl Extension for AdmissionExtension {
     }
 }
 
-fn overloaded_error(max: usize, cost: usize) -> ServerError {
+/// A place in the queue for a slot; leaving it (by getting a slot, or by being dropped when the
+/// request times out) frees the place.
+struct WaitingTicket<'a>(&'a Shared);
+
+impl WaitingTicket<'_> {
+    async fn wait(self) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.0.slots).acquire_owned().await.ok()
+    }
+}
+
+impl Drop for WaitingTicket<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn overloaded_error(shared: &Shared, cost: usize) -> ServerError {
+    let (max, queue) = (shared.max, shared.max_waiting);
     let mut error = ServerError::new(
         format!(
-            "the server is already running its limit of {max} costly queries (cost over \
-             {UNMETERED_COST}; this one costs {cost}); retry shortly"
+            "the server is running its limit of {max} costly queries with {queue} more waiting \
+             (cost over {UNMETERED_COST}; this one costs {cost}); retry shortly"
         ),
         None,
     );
     let mut extensions = ErrorExtensionValues::default();
     extensions.set("code", Value::from("OVERLOADED"));
-    extensions.set("limit", Value::from("maxConcurrentQueries"));
-    extensions.set("max", Value::from(max));
+    extensions.set("limit", Value::from("maxQueuedQueries"));
+    extensions.set("max", Value::from(queue));
     error.extensions = Some(extensions);
     error
 }

@@ -48,9 +48,11 @@ pub struct Limits {
     pub introspection: bool,
     /// Largest `first` or `last` on any connection (and most IDs in one `nodes` call).
     pub max_page: usize,
-    /// Most queries costing over `admission::UNMETERED_COST` that run at once; more are
-    /// refused with `OVERLOADED` (HTTP 503 and `Retry-After`).
+    /// Most queries costing over `admission::UNMETERED_COST` that run at once; more wait.
     pub max_concurrent_queries: usize,
+    /// Most such queries waiting for a slot; more are refused with `OVERLOADED` (HTTP 503 and
+    /// `Retry-After`).
+    pub max_queued_queries: usize,
     /// Most exports streaming at once (each holds a thread while its client reads); more are
     /// refused with HTTP 503 and `Retry-After`.
     pub max_concurrent_exports: usize,
@@ -75,6 +77,7 @@ impl Default for Limits {
             introspection: true,
             max_page: 500,
             max_concurrent_queries: 4,
+            max_queued_queries: 128,
             max_concurrent_exports: 4,
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(10),

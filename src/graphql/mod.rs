@@ -41,7 +41,10 @@ pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
         .extension(limits::DocumentLimits {
             limits: Arc::new(limits.clone()),
         })
-        .extension(admission::Admission::new(limits.max_concurrent_queries))
+        .extension(admission::Admission::new(
+            limits.max_concurrent_queries,
+            limits.max_queued_queries,
+        ))
         .extension(execution::FieldPolicy);
     if !limits.introspection {
         builder = builder.disable_introspection();

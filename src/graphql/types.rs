@@ -286,7 +286,7 @@ fn neighbour_page(
     kind: Kind,
     args: PageArgs<'_>,
     extra: String,
-    keep: Option<&dyn Fn(&EdgeRef) -> ApiResult<bool>>,
+    keep: Option<&KeepEdge>,
 ) -> ApiResult<Page<Link>> {
     let key = format!(
         "{field}|{:?}|{:?}|{:?}|{:?}|{}|{extra}",
@@ -312,6 +312,9 @@ fn neighbour_page(
         paginate(rows, |edge| &edge.other, args)
     })
 }
+
+/// A test on one edge of a connection: whether its row is kept.
+type KeepEdge<'k> = dyn Fn(&EdgeRef) -> ApiResult<bool> + 'k;
 
 /// A page of `e`'s neighbours with nothing filtered out, as nodes.
 fn whole_list_page(
@@ -629,7 +632,7 @@ node_object!(
             let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
             if order_by.as_ref().is_none_or(Vec::is_empty) {
                 let keep = project_filter_test(ctx, filter.as_ref());
-                let keep = filter.as_ref().map(|_| &keep as &dyn Fn(&EdgeRef) -> ApiResult<bool>);
+                let keep = filter.as_ref().map(|_| &keep as &KeepEdge);
                 let page = neighbour_page(&self.0, "Country.projects", &[Et::LocatedIn], Dir::In, Kind::Project, args, format!("{filter:?}"), keep)?;
                 return Ok(ProjectConnection::from_page(page.map(|l| l.entity)));
             }
@@ -721,7 +724,7 @@ node_object!(
                 let in_filter = project_filter_test(ctx, filter.as_ref());
                 let keep = |edge: &EdgeRef| Ok(plays(edge, roles.as_deref()) && in_filter(edge)?);
                 let extra = format!("{roles:?}|{filter:?}");
-                let keep = (roles.is_some() || filter.is_some()).then_some(&keep as &dyn Fn(&EdgeRef) -> ApiResult<bool>);
+                let keep = (roles.is_some() || filter.is_some()).then_some(&keep as &KeepEdge);
                 let page = neighbour_page(&self.0, "Enterprise.projects", &[Et::ParticipatesIn], Dir::Out, Kind::Project, args, extra, keep)?;
                 return Ok(EnterpriseProjectConnection::from_page(&self.0, page));
             }
@@ -826,7 +829,7 @@ node_object!(
             let args = PageArgs::forward(ctx, first, after.as_ref());
             let roles = wanted_roles(role.as_deref());
             let keep = |edge: &EdgeRef| Ok(plays(edge, roles.as_deref()));
-            let keep = roles.is_some().then_some(&keep as &dyn Fn(&EdgeRef) -> ApiResult<bool>);
+            let keep = roles.is_some().then_some(&keep as &KeepEdge);
             let page = neighbour_page(&self.0, "Project.enterprises", &[Et::ParticipatesIn], Dir::In, Kind::Enterprise, args, format!("{roles:?}"), keep)?;
             Ok(ProjectEnterpriseConnection::from_page(&self.0, page))
         }

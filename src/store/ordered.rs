@@ -108,8 +108,11 @@ fn section(field: SortField, status: Option<Status>, present: bool) -> Vec<u8> {
     vec![field.tag(), partition, u8::from(!present)]
 }
 
+/// One sled entry: key and value bytes.
+type Entry = (Vec<u8>, Vec<u8>);
+
 /// Every `ordered` entry of one project: `(key, encoded facets)`.
-pub(super) fn entries(node: &Node) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+pub(super) fn entries(node: &Node) -> Result<Vec<Entry>, StoreError> {
     let Some(facets) = Facets::of(node) else {
         return Ok(Vec::new());
     };
@@ -365,7 +368,7 @@ mod tests {
 
     #[test]
     fn value_bytes_sort_as_numbers() {
-        let mut values = vec![5.0, -1.0, 0.0, 1e12, 3.5, -2e9, 0.25];
+        let mut values = [5.0, -1.0, 0.0, 1e12, 3.5, -2e9, 0.25];
         let mut keys: Vec<[u8; 8]> = values.iter().map(|&v| value_bytes(v)).collect();
         keys.sort();
         values.sort_by(|a, b| a.partial_cmp(b).unwrap());

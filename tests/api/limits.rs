@@ -377,8 +377,11 @@ fn every_limit_error_names_its_limit_and_value() {
 
 #[test]
 fn costly_queries_past_the_concurrency_limit_get_503_and_cheap_ones_still_run() {
-    // No slot at all: every costly query is over the limit, and a cheap one needs none.
-    let full = spawn_app_with(|settings| settings.limits.max_concurrent_queries = 0);
+    // No slot and no queue: every costly query is over the limit, and a cheap one needs none.
+    let full = spawn_app_with(|settings| {
+        settings.limits.max_concurrent_queries = 0;
+        settings.limits.max_queued_queries = 0;
+    });
 
     let response = full.post_raw(
         json!({ "query": SLOW }).to_string(),
@@ -389,10 +392,7 @@ fn costly_queries_past_the_concurrency_limit_get_503_and_cheap_ones_still_run() 
     assert_eq!(header(&response, "retry-after").as_deref(), Some("1"));
     let body: Value = response.json().expect("a GraphQL error body");
     assert_error(&body, "OVERLOADED");
-    assert_eq!(
-        body["errors"][0]["extensions"]["limit"],
-        "maxConcurrentQueries"
-    );
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "maxQueuedQueries");
 
     full.data("{ __typename }", json!({}));
     full.data(
