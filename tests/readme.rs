@@ -161,7 +161,8 @@ fn the_readme_first_command_serves_graphiql_and_answers_a_query_on_port_8080() {
     });
     let stop = |child: &mut std::process::Child| {
         let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{}", child.id())])
+            // `--` so that the negative process group ID is not read as a signal name.
+            .args(["-s", "TERM", "--", &format!("-{}", child.id())])
             .status();
         let _ = child.wait();
     };
