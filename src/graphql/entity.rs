@@ -199,25 +199,14 @@ impl Batch {
         key: String,
         select: &dyn Fn(Vec<EdgeRef>) -> ApiResult<Page<EdgeRef>>,
     ) -> ApiResult<Page<Link>> {
-        let mut cache = self.pages.lock().map_err(|_| ApiError::Internal)?;
-        if let Some(pages) = cache.get(&key) {
-            return pages
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| Err(ApiError::Internal));
-        }
-        let edges = self.edges(types, direction)?;
-        let cut: BTreeMap<&Id, ApiResult<Page<EdgeRef>>> = self
-            .ids
-            .iter()
-            .map(|near| (near, select(edges.get(near).cloned().unwrap_or_default())))
-            .collect();
-        let pages = Arc::new(self.read_far_ends(cut)?);
-        cache.insert(key, Arc::clone(&pages));
-        pages
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| Err(ApiError::Internal))
+        self.cached_page(id, key, || {
+            let edges = self.edges(types, direction)?;
+            Ok(self
+                .ids
+                .iter()
+                .map(|near| (near, select(edges.get(near).cloned().unwrap_or_default())))
+                .collect())
+        })
     }
 
     /// One page of `id`'s neighbours of `kind` over one edge type, in ID order, as
@@ -233,16 +222,29 @@ impl Batch {
         args: PageArgs<'_>,
         key: String,
     ) -> ApiResult<Page<Link>> {
+        self.cached_page(id, key, || {
+            self.range_pages(edge_type, direction, kind, args)
+        })
+    }
+
+    /// `id`'s page of the connection `key` names: read for every sibling on first use (`cut`
+    /// cuts their pages from the edges; the nodes on them are then read in one call), and
+    /// taken from the batch's cache after that.
+    fn cached_page<'b>(
+        &'b self,
+        id: &Id,
+        key: String,
+        cut: impl FnOnce() -> ApiResult<BTreeMap<&'b Id, ApiResult<Page<EdgeRef>>>>,
+    ) -> ApiResult<Page<Link>> {
         let mut cache = self.pages.lock().map_err(|_| ApiError::Internal)?;
-        if let Some(pages) = cache.get(&key) {
-            return pages
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| Err(ApiError::Internal));
-        }
-        let cut = self.range_pages(edge_type, direction, kind, args)?;
-        let pages = Arc::new(self.read_far_ends(cut)?);
-        cache.insert(key, Arc::clone(&pages));
+        let pages = match cache.get(&key) {
+            Some(pages) => Arc::clone(pages),
+            None => {
+                let pages = Arc::new(self.read_far_ends(cut()?)?);
+                cache.insert(key, Arc::clone(&pages));
+                pages
+            }
+        };
         pages
             .get(id)
             .cloned()
