@@ -11,6 +11,8 @@
 #[allow(dead_code)]
 #[path = "api/helpers.rs"]
 mod helpers;
+#[path = "common/readme.rs"]
+mod readme_text;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
@@ -453,17 +455,7 @@ fn readme_queries() -> Vec<Shown> {
         "and its code examples: {found:#?}"
     );
 
-    let start = text
-        .find("More to try:")
-        .expect("the README suggests more queries");
-    let paragraph = &text[start..text[start..].find("\n\n").map_or(text.len(), |e| start + e)];
-    let snippets: Vec<&str> = paragraph
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .filter(|s| s.contains('{'))
-        .collect();
-    assert!(snippets.len() >= 4, "found {snippets:?}");
+    let snippets = readme_text::more_to_try(&text);
     found.extend(snippets.into_iter().map(|snippet| Shown {
         source: format!("README.md, More to try: `{snippet}`"),
         query: format!("{{ {snippet} }}"),

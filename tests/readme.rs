@@ -4,6 +4,8 @@
 #[allow(dead_code)]
 #[path = "api/helpers.rs"]
 mod helpers;
+#[path = "common/readme.rs"]
+mod readme_text;
 
 use std::fs;
 use std::io::Write;
@@ -243,17 +245,7 @@ fn the_readme_example_queries_answer_with_data_and_no_errors() {
 fn the_queries_suggested_inline_in_the_readme_answer_without_errors() {
     let app = helpers::shared_app();
     let text = readme();
-    let start = text
-        .find("More to try:")
-        .expect("the README suggests more queries");
-    let paragraph = &text[start..text[start..].find("\n\n").map_or(text.len(), |e| start + e)];
-    let snippets: Vec<&str> = paragraph
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .filter(|s| s.contains('{'))
-        .collect();
-    assert!(snippets.len() >= 4, "found {snippets:?}");
+    let snippets = readme_text::more_to_try(&text);
     for snippet in snippets {
         let query = format!("{{ {snippet} }}");
         let (_, body) = app.graphql(&query, json!({}));
