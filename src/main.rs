@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Serving allocates many small, short-lived values (async-graphql's values and names, decoded
+// records); mimalloc serves them faster than glibc's malloc (docs/benchmarks.md has figures).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = capgraph::cli::Cli::parse();
     let log_format = cli.log_format;

@@ -6,11 +6,9 @@
 //! schema's (none) rather than async-graphql's fixed sentence.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo,
-};
+use async_graphql::extensions::{ExtensionContext, NextResolve, ResolveInfo};
 use async_graphql::{
     PathSegment, QueryPathNode, QueryPathSegment, Response, ServerError, ServerResult, Value,
 };
@@ -19,17 +17,9 @@ use async_graphql::{
 /// worker for well under a millisecond at a time, large enough that yielding costs little.
 const FIELDS_PER_SLICE: usize = 64;
 
-/// Installs the field policy on every request.
-pub struct FieldPolicy;
-
-impl ExtensionFactory for FieldPolicy {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FieldPolicyExtension::default())
-    }
-}
-
+/// The field policy's state for one request, driven by [`super::pipeline`]'s hooks.
 #[derive(Default)]
-struct FieldPolicyExtension {
+pub struct FieldPolicy {
     resolved: AtomicUsize,
     /// Whether `failures.unabsorbed` may hold a path: the common case, none, takes no lock.
     any_unabsorbed: AtomicBool,
@@ -69,15 +59,10 @@ fn items_nullable(type_name: &str) -> Option<bool> {
     Some(is_nullable(inner))
 }
 
-#[async_trait::async_trait]
-impl Extension for FieldPolicyExtension {
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
+impl FieldPolicy {
+    /// Completes an executed response: the errors of fields turned null join the others, and a
+    /// failed non-null root field turns `data` null.
+    pub fn finish(&self, mut response: Response) -> Response {
         let Ok(mut failures) = self.failures.lock() else {
             return response;
         };
@@ -89,7 +74,8 @@ impl Extension for FieldPolicyExtension {
         response
     }
 
-    async fn resolve(
+    /// Resolves one field under the policy.
+    pub async fn resolve(
         &self,
         ctx: &ExtensionContext<'_>,
         info: ResolveInfo<'_>,
@@ -131,9 +117,7 @@ impl Extension for FieldPolicyExtension {
             }
         }
     }
-}
 
-impl FieldPolicyExtension {
     /// Applies the failures of non-null fields below `path` to this field's value: a nullable
     /// list item or a nullable field turns null; a non-null field fails in turn.
     fn absorb(

@@ -9,16 +9,10 @@
 //! `__type` fields one document holds.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest,
-};
 use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
-use async_graphql::{
-    ErrorExtensionValues, Pos, Response, ServerError, ServerResult, Value, Variables,
-};
+use async_graphql::{ErrorExtensionValues, Pos, Response, ServerError, ServerResult, Value};
 
 /// Every configurable limit, with the defaults a public server can live with. The document
 /// limits follow graphql-armor's defaults where it has one (50 directives, 1,000 tokens).
@@ -129,70 +123,40 @@ pub fn limit_error(
     error
 }
 
-/// Checks every document limit: tokens before parsing, the rest on the parsed document. Also
-/// refuses introspection when the server turned it off.
-pub struct DocumentLimits {
-    pub limits: Arc<Limits>,
-}
-
-impl ExtensionFactory for DocumentLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DocumentLimitsExtension {
-            limits: Arc::clone(&self.limits),
-        })
-    }
-}
-
-struct DocumentLimitsExtension {
-    limits: Arc<Limits>,
-}
-
-#[async_trait::async_trait]
-impl Extension for DocumentLimitsExtension {
-    /// Gives async-graphql's own limit errors (cost, recursion) the code, limit and value that
-    /// ours carry.
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        for error in &mut response.errors {
-            let uncoded = error
-                .extensions
-                .as_ref()
-                .is_none_or(|e| e.get("code").is_none());
-            if let Some((limit, max)) = builtin_limit(&error.message, &self.limits) {
-                if uncoded {
-                    *error = limit_error(
-                        format!("{} (the {limit} limit is {max})", error.message),
-                        error.locations.first().copied(),
-                        limit,
-                        max,
-                        None,
-                    );
-                }
+/// Gives async-graphql's own limit errors (cost, recursion) the code, limit and value that ours
+/// carry.
+pub fn name_builtin_errors(response: &mut Response, limits: &Limits) {
+    for error in &mut response.errors {
+        let uncoded = error
+            .extensions
+            .as_ref()
+            .is_none_or(|e| e.get("code").is_none());
+        if let Some((limit, max)) = builtin_limit(&error.message, limits) {
+            if uncoded {
+                *error = limit_error(
+                    format!("{} (the {limit} limit is {max})", error.message),
+                    error.locations.first().copied(),
+                    limit,
+                    max,
+                    None,
+                );
             }
         }
-        response
     }
+}
 
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let max_tokens = self.limits.max_tokens;
-        if let Some(found) = count_tokens(query, max_tokens) {
-            return Err(limit_error(
-                format!("the document has more than {max_tokens} tokens, over the token limit"),
-                None,
-                "maxTokens",
-                max_tokens,
-                Some(found),
-            ));
-        }
-        let document = next.run(ctx, query, variables).await?;
-        check_document(&document, &self.limits)?;
-        Ok(document)
+/// Refuses a document with more tokens than the limit, before anything parses it.
+pub fn check_tokens(query: &str, limits: &Limits) -> ServerResult<()> {
+    let max_tokens = limits.max_tokens;
+    match count_tokens(query, max_tokens) {
+        Some(found) => Err(limit_error(
+            format!("the document has more than {max_tokens} tokens, over the token limit"),
+            None,
+            "maxTokens",
+            max_tokens,
+            Some(found),
+        )),
+        None => Ok(()),
     }
 }
 

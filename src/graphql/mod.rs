@@ -4,6 +4,7 @@
 mod admission;
 mod aggregate;
 pub mod connection;
+mod documents;
 pub mod entity;
 pub mod enums;
 pub mod error;
@@ -11,6 +12,7 @@ mod execution;
 pub mod filter;
 mod graph;
 mod limits;
+mod pipeline;
 mod plan;
 mod query;
 mod search;
@@ -30,22 +32,16 @@ pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 /// Builds the schema over a store, with every limit applied.
 ///
-/// Depth is checked by [`limits::DocumentLimits`] rather than async-graphql, whose depth limit
-/// counts introspection fields too and so refuses every standard introspection query.
+/// Depth is checked by [`limits::check_document`] (through [`pipeline::Pipeline`]) rather than
+/// async-graphql, whose depth limit counts introspection fields too and so refuses every
+/// standard introspection query.
 pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
     let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(store)
         .data(limits.clone())
         .limit_complexity(limits.max_cost)
         .limit_recursive_depth(limits::recursion_depth(limits))
-        .extension(limits::DocumentLimits {
-            limits: Arc::new(limits.clone()),
-        })
-        .extension(admission::Admission::new(
-            limits.max_concurrent_queries,
-            limits.max_queued_queries,
-        ))
-        .extension(execution::FieldPolicy);
+        .extension(pipeline::Pipeline::new(limits));
     if !limits.introspection {
         builder = builder.disable_introspection();
     }
@@ -67,7 +63,7 @@ pub fn sdl() -> String {
 }
 
 /// Runs a request and gives every error a stable `extensions.code`: the resolvers' own codes
-/// and the limits' stay (see [`limits::DocumentLimits`]); the rest (parse, validation and input
+/// and the limits' stay (see [`limits::name_builtin_errors`]); the rest (parse, validation and input
 /// coercion errors) are the client's and become `BAD_USER_INPUT`.
 pub async fn execute(schema: &AppSchema, request: Request) -> Response {
     let mut response = schema.execute(request).await;

@@ -2,7 +2,7 @@
 //! operation), one log line when it finishes, and Prometheus metrics at `/metrics`.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::RwLock;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -37,7 +37,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     graphql_errors: IntCounterVec,
-    operations: Mutex<HashSet<String>>,
+    operations: RwLock<HashSet<String>>,
 }
 
 impl Metrics {
@@ -106,7 +106,7 @@ impl Metrics {
             requests,
             latency,
             graphql_errors,
-            operations: Mutex::default(),
+            operations: RwLock::default(),
         }
     }
 
@@ -121,13 +121,16 @@ impl Metrics {
         let Some(name) = operation else {
             return String::new();
         };
-        let Ok(mut seen) = self.operations.lock() else {
+        // Every request reads the set and few ever add to it, so readers share the lock.
+        if let Ok(seen) = self.operations.read() {
+            if seen.contains(name) {
+                return name.to_owned();
+            }
+        }
+        let Ok(mut seen) = self.operations.write() else {
             return "other".into();
         };
-        if seen.contains(name) {
-            return name.to_owned();
-        }
-        if seen.len() < MAX_OPERATION_LABELS {
+        if seen.contains(name) || seen.len() < MAX_OPERATION_LABELS {
             seen.insert(name.to_owned());
             return name.to_owned();
         }

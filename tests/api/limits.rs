@@ -8,8 +8,8 @@ use capgraph::graphql::Limits;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    assert_clean_errors, assert_error, error_codes, header, shared_app, spawn_app_with, StatusCode,
-    TestApp,
+    assert_clean_errors, assert_error, error_codes, header, seed, shared_app, spawn_app_with,
+    StatusCode, TestApp,
 };
 
 /// A server whose every limit is far above the defaults.
@@ -121,6 +121,30 @@ fn a_query_nested_deeper_than_the_depth_limit_is_refused_unless_the_limit_is_rai
     let data = raised_app().data(&query, json!({}));
     assert_eq!(data["sector"]["id"], "sector:bridges");
     assert_eq!(data["sector"]["parent"]["id"], "sector:roads");
+}
+
+/// Parsed documents are kept and reused (graphql/documents.rs): a refused one must not be kept,
+/// and a kept one must answer each request with that request's own variables.
+#[test]
+fn a_document_sent_again_is_refused_again_or_answered_with_its_new_variables() {
+    let app = shared_app();
+    let too_deep = deep_query(Limits::default().max_depth + 5);
+    for _ in 0..3 {
+        app.error(&too_deep, json!({}), "LIMIT_EXCEEDED");
+    }
+    let lookup = "query ($id: ID!) { sector(id: $id) { id parent { id } } }";
+    let with_parents = seed().sectors.iter().filter(|s| s["parent"].is_string());
+    for sector in with_parents.take(3) {
+        for _ in 0..2 {
+            let data = app.data(lookup, json!({ "id": sector["id"] }));
+            assert_eq!(data["sector"]["id"], sector["id"]);
+            assert_eq!(data["sector"]["parent"]["id"], sector["parent"], "{data}");
+        }
+    }
+    // A variable of the wrong type is refused each time, however often the document was seen.
+    for _ in 0..2 {
+        app.error(lookup, json!({ "id": 5 }), "BAD_USER_INPUT");
+    }
 }
 
 #[test]
