@@ -62,11 +62,27 @@ impl EdgeType {
 
     /// A stable one-byte tag, used in adjacency keys.
     pub fn tag(self) -> u8 {
-        self as u8
+        // Written out rather than `self as u8`: the tag is in stored keys, so reordering the
+        // variants must not change it (a golden-bytes test in `store` checks the stored bytes).
+        match self {
+            EdgeType::ParticipatesIn => 0,
+            EdgeType::LocatedIn => 1,
+            EdgeType::InSector => 2,
+            EdgeType::HeadquarteredIn => 3,
+            EdgeType::SubsidiaryOf => 4,
+            EdgeType::Develops => 5,
+            EdgeType::InZone => 6,
+            EdgeType::AlignedWith => 7,
+            EdgeType::MemberOf => 8,
+            EdgeType::SubsectorOf => 9,
+            EdgeType::About => 10,
+        }
     }
 
     pub fn from_tag(tag: u8) -> Option<EdgeType> {
-        EdgeType::ALL.get(usize::from(tag)).copied()
+        EdgeType::ALL
+            .into_iter()
+            .find(|candidate| candidate.tag() == tag)
     }
 
     /// Whether an edge of this type may go from a `from` node to a `to` node.

@@ -76,11 +76,24 @@ impl Kind {
 
     /// A stable one-byte tag, used in index keys.
     pub fn tag(self) -> u8 {
-        self as u8
+        // Written out rather than `self as u8`: the tag is in stored keys, so reordering the
+        // variants must not change it (a golden-bytes test in `store` checks the stored bytes).
+        match self {
+            Kind::Source => 0,
+            Kind::Country => 1,
+            Kind::Framework => 2,
+            Kind::Sector => 3,
+            Kind::Enterprise => 4,
+            Kind::Zone => 5,
+            Kind::Project => 6,
+            Kind::Indicator => 7,
+        }
     }
 
     pub fn from_tag(tag: u8) -> Option<Kind> {
-        Kind::ALL.get(usize::from(tag)).copied()
+        Kind::ALL
+            .into_iter()
+            .find(|candidate| candidate.tag() == tag)
     }
 }
 

@@ -174,7 +174,17 @@ impl Status {
     ];
 
     pub fn tag(self) -> u8 {
-        self as u8
+        // Written out rather than `self as u8`: the tag is in stored keys, so reordering the
+        // variants must not change it (a golden-bytes test in `store` checks the stored bytes).
+        match self {
+            Status::Planned => 0,
+            Status::UnderConstruction => 1,
+            Status::Operational => 2,
+            Status::Completed => 3,
+            Status::Suspended => 4,
+            Status::Cancelled => 5,
+            Status::Unknown => 6,
+        }
     }
 }
 

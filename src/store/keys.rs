@@ -13,6 +13,18 @@ pub fn node(id: &Id) -> Vec<u8> {
     id.as_str().as_bytes().to_vec()
 }
 
+/// Where the nodes of `kind` start in the `nodes` tree: every such key has this prefix.
+pub fn kind_prefix(kind: Kind) -> Vec<u8> {
+    format!("{}:", kind.prefix()).into_bytes()
+}
+
+/// The first `nodes` key after `id`'s (and after any key that extends it).
+pub fn node_after(id: &Id) -> Vec<u8> {
+    let mut key = node(id);
+    key.push(SEP);
+    key
+}
+
 /// `out` tree: `from \0 type \0 to` → encoded edge properties.
 /// `in` tree: `to \0 type \0 from` → the same encoded edge properties, so that a page of
 /// in-edges is one range scan.
@@ -59,9 +71,22 @@ pub fn adjacency_after(near: &Id, edge_type: EdgeType, far: &Id) -> Vec<u8> {
 /// to nodes of `kind` in that direction (u64 big-endian), for nodes with at least
 /// [`DEGREE_KEPT_FROM`] of them; fewer are counted by scanning.
 pub fn degree(out: bool, near: &Id, edge_type: EdgeType, far_kind: Kind) -> Vec<u8> {
+    degree_of_group(out, &adjacency_kind_prefix(near, edge_type, far_kind))
+}
+
+/// The `degree` key of a group of adjacency keys, as [`adjacency_group`] finds it.
+pub fn degree_of_group(out: bool, group: &[u8]) -> Vec<u8> {
     let mut key = vec![u8::from(!out)];
-    key.extend_from_slice(&adjacency_kind_prefix(near, edge_type, far_kind));
+    key.extend_from_slice(group);
     key
+}
+
+/// The part of an adjacency key that names its group, `near \0 type \0 kind:` (through the
+/// colon that ends the far end's kind); `None` for a key of another shape.
+pub fn adjacency_group(key: &[u8]) -> Option<&[u8]> {
+    let (second_sep, _) = key.iter().enumerate().filter(|(_, &b)| b == SEP).nth(1)?;
+    let colon = key[second_sep..].iter().position(|&b| b == b':')?;
+    Some(&key[..second_sep + colon + 1])
 }
 
 /// Smallest count the `degree` tree keeps: below it, a scan of the adjacency keys is as cheap
@@ -144,6 +169,18 @@ mod tests {
         assert!(key.starts_with(&adjacency_prefix(&id("project:a"), None)));
         let longer = adjacency(&id("project:a-b"), EdgeType::LocatedIn, &id("country:KH"));
         assert!(!longer.starts_with(&adjacency_prefix(&id("project:a"), None)));
+    }
+
+    #[test]
+    fn an_adjacency_keys_group_is_the_degree_key_of_its_near_end_type_and_far_kind() {
+        let near = id("country:KH");
+        let key = adjacency(&near, EdgeType::LocatedIn, &id("project:a"));
+        let group = adjacency_group(&key).expect("an adjacency key has a group");
+        assert_eq!(
+            degree_of_group(false, group),
+            degree(false, &near, EdgeType::LocatedIn, Kind::Project)
+        );
+        assert_eq!(adjacency_group(b"country:KH"), None);
     }
 
     #[test]

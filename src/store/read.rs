@@ -1,0 +1,426 @@
+//! Reading an open store: nodes by ID, pages of edges by range scan, counts, and the lookup
+//! indexes. Every read is counted, so tests can prove what a query costs.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::codec::{self, FORMAT_VERSION};
+use super::{
+    decode, keys, open_db, parse_id, Access, EdgePage, EdgeRef, Meta, Store, StoreError,
+    META_FORMAT, META_RECORD,
+};
+use crate::model::{Direction, EdgeType, Id, Kind, Node, Status};
+
+impl Store {
+    /// Opens a store written by [`Store::build`]; refuses one of another format.
+    #[tracing::instrument(skip_all, fields(path = %path.display()), err, level = "debug")]
+    pub fn open(path: &Path, access: Access) -> Result<Store, StoreError> {
+        Store::from_db(path, open_db(path, access.cache_bytes())?)
+    }
+
+    /// Wraps an open sled database, checking its format first.
+    pub(super) fn from_db(path: &Path, db: sled::Db) -> Result<Store, StoreError> {
+        let meta_tree = db.open_tree("meta")?;
+        let corrupt = |what: &str| StoreError::Corrupt {
+            path: path.to_owned(),
+            what: what.to_owned(),
+        };
+        let format = meta_tree
+            .get(META_FORMAT)?
+            .ok_or_else(|| corrupt("no format version"))?;
+        match format.first() {
+            Some(&v) if v == FORMAT_VERSION => {}
+            Some(&found) => {
+                // An older store can still say where its data came from, so that `serve` may
+                // re-seed one that holds only the embedded dataset; a newer one is not read.
+                let origin = if found < FORMAT_VERSION {
+                    meta_tree
+                        .get(META_RECORD)?
+                        .and_then(|raw| codec::decode_any_format::<Meta>(&raw))
+                        .map(|meta| meta.origin)
+                } else {
+                    None
+                };
+                return Err(StoreError::VersionMismatch {
+                    path: path.to_owned(),
+                    found,
+                    origin,
+                });
+            }
+            None => return Err(corrupt("empty format version")),
+        }
+        let raw = meta_tree
+            .get(META_RECORD)?
+            .ok_or_else(|| corrupt("no dataset record"))?;
+        let meta = decode(META_RECORD, &raw)?;
+        Ok(Store {
+            path: path.to_owned(),
+            nodes: db.open_tree("nodes")?,
+            out: db.open_tree("out")?,
+            inn: db.open_tree("in")?,
+            degree: db.open_tree("degree")?,
+            ordered: db.open_tree("ordered")?,
+            facet_counts: db.open_tree("facet_counts")?,
+            by_status: db.open_tree("by_status")?,
+            by_year: db.open_tree("by_year")?,
+            search: db.open_tree("search")?,
+            db,
+            meta,
+            reads: AtomicU64::new(0),
+            decoded: AtomicU64::new(0),
+            index_entries: AtomicU64::new(0),
+        })
+    }
+
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many read calls this store has served.
+    pub fn read_count(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
+    }
+
+    /// How many node records point and batch lookups have decoded.
+    pub fn decoded_count(&self) -> u64 {
+        self.decoded.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn count_read(&self) {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Flushes anything sled still holds in memory (the store is read-only, so this is cheap).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn node(&self, id: &Id) -> Result<Option<Node>, StoreError> {
+        self.count_read();
+        self.get_node(id)
+    }
+
+    pub(super) fn get_node(&self, id: &Id) -> Result<Option<Node>, StoreError> {
+        self.decoded.fetch_add(1, Ordering::Relaxed);
+        let key = keys::node(id);
+        self.nodes
+            .get(&key)?
+            .map(|raw| decode(&key, &raw))
+            .transpose()
+    }
+
+    /// Looks up many nodes in one call; the answer lines up with `ids`.
+    pub fn nodes(&self, ids: &[Id]) -> Result<Vec<Option<Node>>, StoreError> {
+        self.count_read();
+        ids.iter().map(|id| self.get_node(id)).collect()
+    }
+
+    /// Every node of a kind, in ID order, starting after `after`.
+    pub fn scan_kind<'a>(
+        &'a self,
+        kind: Kind,
+        after: Option<&Id>,
+    ) -> impl Iterator<Item = Result<Node, StoreError>> + 'a {
+        self.count_read();
+        let prefix = keys::kind_prefix(kind);
+        let start = match after {
+            Some(id) => keys::node_after(id),
+            None => prefix.clone(),
+        };
+        self.nodes
+            .range(start..)
+            .take_while(move |e| e.as_ref().map_or(true, |(k, _)| k.starts_with(&prefix)))
+            .map(|entry| {
+                let (key, value) = entry?;
+                decode(&key, &value)
+            })
+    }
+
+    /// Every ID of a kind, in order, without decoding the nodes.
+    pub fn ids_of_kind(&self, kind: Kind) -> Result<Vec<Id>, StoreError> {
+        self.count_read();
+        let prefix = format!("{}:", kind.prefix());
+        self.nodes
+            .scan_prefix(prefix.as_bytes())
+            .keys()
+            .map(|k| {
+                let k = k?;
+                parse_id(&k).ok_or_else(|| self.corrupt_key(&k))
+            })
+            .collect()
+    }
+
+    /// Edges at `id`, of the given types (all when `None`), in the given direction.
+    pub fn edges(
+        &self,
+        id: &Id,
+        types: Option<&[EdgeType]>,
+        direction: Direction,
+    ) -> Result<Vec<EdgeRef>, StoreError> {
+        self.count_read();
+        self.edges_uncounted(id, types, direction)
+    }
+
+    /// Edges of many nodes in one call, keyed by node.
+    pub fn edges_of_many(
+        &self,
+        ids: &[Id],
+        types: Option<&[EdgeType]>,
+        direction: Direction,
+    ) -> Result<BTreeMap<Id, Vec<EdgeRef>>, StoreError> {
+        self.count_read();
+        ids.iter()
+            .map(|id| Ok((id.clone(), self.edges_uncounted(id, types, direction)?)))
+            .collect()
+    }
+
+    pub(super) fn edges_uncounted(
+        &self,
+        id: &Id,
+        types: Option<&[EdgeType]>,
+        direction: Direction,
+    ) -> Result<Vec<EdgeRef>, StoreError> {
+        let mut found = Vec::new();
+        let prefixes: Vec<Vec<u8>> = match types {
+            None => vec![keys::adjacency_prefix(id, None)],
+            Some(types) => types
+                .iter()
+                .map(|t| keys::adjacency_prefix(id, Some(*t)))
+                .collect(),
+        };
+        for prefix in &prefixes {
+            if matches!(direction, Direction::Out | Direction::Both) {
+                for entry in self.out.scan_prefix(prefix) {
+                    let (key, value) = entry?;
+                    let (edge_type, other) =
+                        keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+                    found.push(EdgeRef {
+                        edge_type,
+                        direction: Direction::Out,
+                        other,
+                        props: decode(&key, &value)?,
+                    });
+                }
+            }
+            if matches!(direction, Direction::In | Direction::Both) {
+                for entry in self.inn.scan_prefix(prefix) {
+                    let (key, value) = entry?;
+                    let (edge_type, other) =
+                        keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+                    found.push(EdgeRef {
+                        edge_type,
+                        direction: Direction::In,
+                        other,
+                        props: decode(&key, &value)?,
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// For each of `nears`, a page of its edges of one type and direction (`Out` or `In`) whose
+    /// far ends are of `far_kind`, in far-end ID order, after the edge to `after`: at most
+    /// `limit` edges, whether more follow, and how many there are in all. One range scan and
+    /// one count per node, whatever its degree; one store call for all of them.
+    pub fn edge_pages(
+        &self,
+        nears: &[Id],
+        edge_type: EdgeType,
+        direction: Direction,
+        far_kind: Kind,
+        after: Option<&Id>,
+        limit: usize,
+    ) -> Result<Vec<EdgePage>, StoreError> {
+        self.count_read();
+        nears
+            .iter()
+            .map(|near| self.edge_page(near, edge_type, direction, far_kind, after, limit))
+            .collect()
+    }
+
+    pub(super) fn edge_page(
+        &self,
+        near: &Id,
+        edge_type: EdgeType,
+        direction: Direction,
+        far_kind: Kind,
+        after: Option<&Id>,
+        limit: usize,
+    ) -> Result<EdgePage, StoreError> {
+        let tree = self.adjacency_tree(direction);
+        let prefix = keys::adjacency_kind_prefix(near, edge_type, far_kind);
+        let start = match after {
+            Some(after) => {
+                let key = keys::adjacency(near, edge_type, after);
+                if after.kind() != far_kind || !tree.contains_key(&key)? {
+                    return Ok(EdgePage::AfterNotFound);
+                }
+                keys::adjacency_after(near, edge_type, after)
+            }
+            None => prefix.clone(),
+        };
+        let mut edges = Vec::with_capacity(limit.min(1024));
+        let mut more = false;
+        for entry in tree.range(start..) {
+            let (key, value) = entry?;
+            if !key.starts_with(&prefix) {
+                break;
+            }
+            if edges.len() == limit {
+                more = true;
+                break;
+            }
+            let (edge_type, other) =
+                keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+            edges.push(EdgeRef {
+                edge_type,
+                direction,
+                other,
+                props: decode(&key, &value)?,
+            });
+        }
+        let total = self.degree(near, edge_type, direction, far_kind)?;
+        Ok(EdgePage::Found { edges, more, total })
+    }
+
+    /// How many edges of one type and direction (`Out` or `In`) join `near` to nodes of
+    /// `far_kind`: one lookup for a node with many, a short scan for one with few.
+    pub(super) fn degree(
+        &self,
+        near: &Id,
+        edge_type: EdgeType,
+        direction: Direction,
+        far_kind: Kind,
+    ) -> Result<u64, StoreError> {
+        let key = keys::degree(direction == Direction::Out, near, edge_type, far_kind);
+        if let Some(raw) = self.degree.get(&key)? {
+            let bytes: [u8; 8] = raw
+                .as_ref()
+                .try_into()
+                .map_err(|_| self.corrupt_key(&key))?;
+            return Ok(u64::from_be_bytes(bytes));
+        }
+        let prefix = keys::adjacency_kind_prefix(near, edge_type, far_kind);
+        let mut count = 0;
+        for key in self.adjacency_tree(direction).scan_prefix(&prefix).keys() {
+            key?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    pub(super) fn adjacency_tree(&self, direction: Direction) -> &sled::Tree {
+        match direction {
+            Direction::In => &self.inn,
+            _ => &self.out,
+        }
+    }
+
+    /// The IDs at the far end of `id`'s edges, without reading edge properties.
+    pub fn neighbour_ids(
+        &self,
+        id: &Id,
+        edge_type: EdgeType,
+        direction: Direction,
+    ) -> Result<Vec<Id>, StoreError> {
+        self.count_read();
+        let prefix = keys::adjacency_prefix(id, Some(edge_type));
+        let mut ids = Vec::new();
+        for tree in [(Direction::Out, &self.out), (Direction::In, &self.inn)] {
+            if direction == tree.0 || direction == Direction::Both {
+                for key in tree.1.scan_prefix(&prefix).keys() {
+                    let key = key?;
+                    let (_, other) =
+                        keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+                    ids.push(other);
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// IDs of the kind's nodes with any of the statuses.
+    pub fn ids_with_status(&self, kind: Kind, statuses: &[Status]) -> Result<Vec<Id>, StoreError> {
+        self.count_read();
+        let mut ids = Vec::new();
+        for &status in statuses {
+            let key = keys::status(kind, status);
+            if let Some(value) = self.by_status.get(&key)? {
+                ids.extend(self.id_list(&key, &value)?);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// IDs of the kind's nodes whose start year (a zone's: year established) is in `lo..=hi`.
+    pub fn ids_in_years(&self, kind: Kind, lo: i32, hi: i32) -> Result<Vec<Id>, StoreError> {
+        self.count_read();
+        let mut ids = Vec::new();
+        if lo > hi {
+            return Ok(ids);
+        }
+        for entry in self
+            .by_year
+            .range(keys::year(kind, lo)..keys::year(kind, hi.saturating_add(1)))
+        {
+            let (key, value) = entry?;
+            ids.extend(self.id_list(&key, &value)?);
+        }
+        Ok(ids)
+    }
+
+    /// Index entries whose token starts with `prefix` (or equals it, when `exact`), in token
+    /// then ID order.
+    pub fn search_tokens(
+        &self,
+        prefix: &str,
+        exact: bool,
+    ) -> Result<Vec<(String, Id)>, StoreError> {
+        self.count_read();
+        let mut hits = Vec::new();
+        let mut add = |key: &[u8], value: &[u8]| -> Result<(), StoreError> {
+            let token = std::str::from_utf8(key).map_err(|_| self.corrupt_key(key))?;
+            for id in self.id_list(key, value)? {
+                hits.push((token.to_owned(), id));
+            }
+            Ok(())
+        };
+        let key = keys::search(prefix);
+        if exact {
+            if let Some(value) = self.search.get(&key)? {
+                add(&key, &value)?;
+            }
+        } else {
+            for entry in self.search.scan_prefix(&key) {
+                let (key, value) = entry?;
+                add(&key, &value)?;
+            }
+        }
+        Ok(hits)
+    }
+
+    /// The IDs an index key holds.
+    pub(super) fn id_list(&self, key: &[u8], value: &[u8]) -> Result<Vec<Id>, StoreError> {
+        keys::parse_id_list(value).ok_or_else(|| StoreError::Corrupt {
+            path: self.path.clone(),
+            what: format!(
+                "unreadable ID list at index key {:?}",
+                String::from_utf8_lossy(key)
+            ),
+        })
+    }
+
+    pub(super) fn corrupt_key(&self, key: &[u8]) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            what: format!("unreadable key {:?}", String::from_utf8_lossy(key)),
+        }
+    }
+}
