@@ -1,6 +1,7 @@
 //! Data-quality checks run by `capgraph seed --check` on top of loading: no unused or duplicate
-//! source, every rehost marked, a Chinese participant in every project, sane parent groups,
-//! finished projects dated, money converted with `exchange-rates.json`; also the coverage figures.
+//! source, every rehost marked, a date on every source whose URL encodes one, a Chinese
+//! participant in every project, sane parent groups, finished projects dated, money converted
+//! with `exchange-rates.json`; also the coverage figures.
 //!
 //! Loading (`seed::load`) only asks whether the files make a consistent graph, so synthetic and
 //! exported datasets still load; these checks ask whether the real dataset is trustworthy.
@@ -37,6 +38,43 @@ const WIRES: &[(&str, &[&str])] = &[
 
 /// A `usd` computed from the table may differ from `amount / rate` by this fraction (rounding).
 const TOLERANCE: f64 = 0.01;
+
+/// Hosts of finance trackers and project databases: a source read there counts as a dataset.
+const DATASET_HOSTS: &[&str] = &[
+    "aiddata.org",
+    "bu.edu",
+    "aei.org",
+    "gem.wiki",
+    "landmatrix.org",
+    "thepeoplesmap.net",
+    "ejatlas.org",
+    "brimonitor.org",
+    "databoks.katadata.co.id",
+    "github.com",
+];
+
+/// Hosts of governments, intergovernmental bodies and the companies or agencies the source is
+/// about, beyond those a government suffix (`.gov`, `.gov.xx`, `.go.xx`, `gouv.fr`) already
+/// marks: a source read there counts as official.
+const OFFICIAL_HOSTS: &[&str] = &[
+    "asean.org",
+    "ccccltd.cn",
+    "chmc.cc",
+    "crfeb.com.cn",
+    "powerchina.cn",
+    "cscec.com",
+    "yoic.cn",
+    "decent-china.com",
+    "tssgroup.com.cn",
+    "forestcityjohor.com",
+    "nydc.com.mm",
+    "ecerdc.com.my",
+    "gaikindo.or.id",
+    "investinquangninh.vn",
+    "ccct.org.cn",
+    "china-aseanbusiness.org.cn",
+    "cria.org.cn",
+];
 
 /// What the checks found: problems fail `seed --check`; warnings and coverage are printed.
 #[derive(Debug, Default)]
@@ -107,6 +145,87 @@ pub fn rehost_problem(publisher: &str, url: &str) -> Option<String> {
             named[0].0
         )
     })
+}
+
+/// The publication date a URL's path spells out, as `YYYY-MM-DD` or `YYYY-MM`, if it has one:
+/// `/2019-05/12/`, `/2019-05-12/`, `/20190512/`, `/2019/05/12/`, `/2019/0512/` or `/2019/05/`
+/// as folders, or a `t20190512_123.html` page name. A year alone is not read as a date.
+pub fn url_date(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let path = rest.split(['?', '#']).next()?;
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let year = |s: &str| digits(s, 4) && (1990..=2035).contains(&s.parse::<u32>().unwrap_or(0));
+    let month = |s: &str| digits(s, 2) && (1..=12).contains(&s.parse::<u32>().unwrap_or(0));
+    let day = |s: &str| digits(s, 2) && (1..=31).contains(&s.parse::<u32>().unwrap_or(0));
+    let ymd =
+        |y: &str, m: &str, d: &str| (year(y) && month(m) && day(d)).then(|| format!("{y}-{m}-{d}"));
+    // A segment is a folder when another segment follows it; the last one is the page.
+    let folder = |i: usize| i + 1 < segments.len();
+    for (i, s) in segments.iter().enumerate() {
+        if !folder(i) {
+            break;
+        }
+        let next = segments.get(i + 1).copied().filter(|_| folder(i + 1));
+        let after = segments.get(i + 2).copied().filter(|_| folder(i + 2));
+        if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' {
+            if let Some(d) = ymd(&s[..4], &s[5..7], &s[8..]) {
+                return Some(d);
+            }
+        }
+        if digits(s, 8) {
+            if let Some(d) = ymd(&s[..4], &s[4..6], &s[6..]) {
+                return Some(d);
+            }
+        }
+        if s.len() == 7 && s.as_bytes()[4] == b'-' && year(&s[..4]) && month(&s[5..]) {
+            return Some(match next.filter(|d| day(d)) {
+                Some(d) => format!("{s}-{d}"),
+                None => s.to_string(),
+            });
+        }
+        if year(s) {
+            if let Some(m) = next.filter(|m| month(m)) {
+                return Some(match after.filter(|d| day(d)) {
+                    Some(d) => format!("{s}-{m}-{d}"),
+                    None => format!("{s}-{m}"),
+                });
+            }
+            if let Some(d) = next
+                .filter(|md| digits(md, 4))
+                .and_then(|md| ymd(s, &md[..2], &md[2..]))
+            {
+                return Some(d);
+            }
+        }
+    }
+    // Chinese publishing systems name pages `t<yyyymmdd>_<n>.html`.
+    let page = segments.last()?;
+    let stamp = page.strip_prefix('t')?.split('_').next()?;
+    (digits(stamp, 8) && page.len() > 10).then(|| ymd(&stamp[..4], &stamp[4..6], &stamp[6..]))?
+}
+
+/// Where a source is read, for the coverage figures: a copy on another site (`rehost`), a finance
+/// tracker or project database (`dataset`), a government, intergovernmental body or the company
+/// concerned (`official`), or else a news or other `publisher`.
+pub fn source_kind(publisher: Option<&str>, url: Option<&str>) -> &'static str {
+    if publisher.is_some_and(|p| p.contains("via ")) {
+        return "rehost";
+    }
+    let Some(host) = url.and_then(host) else {
+        return "publisher";
+    };
+    if DATASET_HOSTS.iter().any(|d| on_domain(&host, d)) {
+        return "dataset";
+    }
+    let government = host.ends_with(".gov")
+        || host.contains(".gov.")
+        || host.contains(".go.")
+        || on_domain(&host, "gouv.fr");
+    if government || OFFICIAL_HOSTS.iter().any(|d| on_domain(&host, d)) {
+        return "official";
+    }
+    "publisher"
 }
 
 /// Every `source:` ID mentioned anywhere in `value` (lists and `[source:…]` in notes).
@@ -184,6 +303,23 @@ fn sources(files: &BTreeMap<String, Value>, report: &mut Report) {
                 report
                     .problems
                     .push(problem("sources.json", at(".publisher"), msg));
+            }
+            // A copy's URL dates the copy, not the original, so only sources read where they
+            // were published are held to the date in their URL.
+            let rehost = str_of(s, "publisher").is_some_and(|p| p.contains("via "));
+            if let (false, Some(encoded)) = (rehost, url_date(url)) {
+                let date = str_of(s, "date");
+                let same = date.is_some_and(|d| {
+                    d == encoded || (encoded.len() == 7 && d.starts_with(&format!("{encoded}-")))
+                });
+                if !same {
+                    let found = date.map_or("no date".to_owned(), |d| format!("the date `{d}`"));
+                    report.problems.push(problem(
+                        "sources.json",
+                        at(".date"),
+                        format!("`{id}`: its URL is dated {encoded} but it has {found}"),
+                    ));
+                }
             }
         }
     }
@@ -383,6 +519,7 @@ fn coverage(files: &BTreeMap<String, Value>, report: &mut Report) {
         .collect();
     let mut by_country: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_tier: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let (mut located, mut sourced) = (0, 0);
     for p in projects {
         for c in p
@@ -408,6 +545,9 @@ fn coverage(files: &BTreeMap<String, Value>, report: &mut Report) {
         for t in tiers {
             *by_tier.entry(t).or_default() += 1;
         }
+        *by_status
+            .entry(str_of(p, "status").unwrap_or("UNKNOWN").to_owned())
+            .or_default() += 1;
         located += usize::from(p.get("location").is_some());
         let ids = p.get("sources").and_then(Value::as_array);
         sourced += usize::from(
@@ -425,9 +565,25 @@ fn coverage(files: &BTreeMap<String, Value>, report: &mut Report) {
     };
     let zones = array(files, "zones");
     let zones_located = zones.iter().filter(|z| z.get("location").is_some()).count();
+    let mut zones_by_country: BTreeMap<String, usize> = BTreeMap::new();
+    for z in zones {
+        let c = str_of(z, "country").unwrap_or_default();
+        *zones_by_country
+            .entry(c.trim_start_matches("country:").to_owned())
+            .or_default() += 1;
+    }
+    let sources = array(files, "sources");
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    for s in sources {
+        let kind = source_kind(str_of(s, "publisher"), str_of(s, "url"));
+        *by_kind.entry(kind.to_owned()).or_default() += 1;
+    }
+    let undated = sources.iter().filter(|s| s.get("date").is_none()).count();
     report.coverage = vec![
         format!("projects by host country: {}", join(&by_country)),
         format!("projects by sector tier: {}", join(&by_tier)),
+        format!("projects by status: {}", join(&by_status)),
+        format!("zones by country: {}", join(&zones_by_country)),
         format!(
             "projects located: {located} of {}; zones located: {zones_located} of {}",
             projects.len(),
@@ -437,6 +593,8 @@ fn coverage(files: &BTreeMap<String, Value>, report: &mut Report) {
             "projects with a source that has a URL: {sourced} of {}",
             projects.len()
         ),
+        format!("sources by kind: {}", join(&by_kind)),
+        format!("sources without a date: {undated} of {}", sources.len()),
     ];
 }
 
@@ -540,6 +698,106 @@ mod tests {
     fn a_via_that_names_another_domain_is_a_problem() {
         assert!(rehost_problem("Xinhua (via other.com)", "http://spam.com/a").is_some());
         assert!(rehost_problem("Xinhua (via spam.com)", "http://www.spam.com/a").is_none());
+    }
+
+    #[test]
+    fn a_source_whose_url_is_dated_must_carry_that_date() {
+        let mut files = good();
+        files.get_mut("sources.json").unwrap()["sources"][0]["url"] =
+            serde_json::json!("http://www.news.cn/2019-05/12/c_1.htm");
+        fails_with(
+            files.clone(),
+            "its URL is dated 2019-05-12 but it has no date",
+        );
+        files.get_mut("sources.json").unwrap()["sources"][0]["date"] = serde_json::json!("2019");
+        fails_with(files.clone(), "but it has the date `2019`");
+        files.get_mut("sources.json").unwrap()["sources"][0]["date"] =
+            serde_json::json!("2019-05-12");
+        assert!(report_of(files).problems.is_empty());
+    }
+
+    #[test]
+    fn a_copy_is_not_held_to_the_date_in_its_url() {
+        let mut files = good();
+        let source = &mut files.get_mut("sources.json").unwrap()["sources"][0];
+        source["url"] = serde_json::json!("https://blog.example.com/2009/06/11/copy/");
+        source["publisher"] = serde_json::json!("Xinhua (via blog.example.com)");
+        source["date"] = serde_json::json!("2009-06-10");
+        assert!(report_of(files).problems.is_empty());
+    }
+
+    #[test]
+    fn dates_are_read_from_the_usual_url_shapes_and_only_from_them() {
+        let cases = [
+            ("http://www.news.cn/2019-05/12/c_1.htm", Some("2019-05-12")),
+            (
+                "https://www.kunming.cn/en/c/2022-04-07/13528058.shtml",
+                Some("2022-04-07"),
+            ),
+            (
+                "https://english.news.cn/20230610/46c13ce7/c.html",
+                Some("2023-06-10"),
+            ),
+            (
+                "https://thestar.com.my/business/2016/01/22/country-garden",
+                Some("2016-01-22"),
+            ),
+            (
+                "http://en.people.cn/n3/2025/0517/c90000-20316209.html",
+                Some("2025-05-17"),
+            ),
+            (
+                "https://mindanews.com/business/2022/09/chinese-contractor/",
+                Some("2022-09"),
+            ),
+            (
+                "http://casic-gx.com/english/2018-12/c_1.htm",
+                Some("2018-12"),
+            ),
+            (
+                "http://en.ccccltd.cn/overseas/201011/t20101112_1551.html",
+                Some("2010-11-12"),
+            ),
+            (
+                "http://aecnewstoday.com/2015/2015-kuala-lumpur-declaration/",
+                None,
+            ),
+            ("https://landmatrix.org/deal/4114/compare/65814/87742", None),
+            ("https://china.aiddata.org/projects/2019", None),
+            ("https://example.com/2019/13/40/x", None),
+            ("https://example.com/a/20191340/x", None),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(url_date(url).as_deref(), expected, "{url}");
+        }
+    }
+
+    #[test]
+    fn sources_are_counted_by_where_they_are_read() {
+        assert_eq!(
+            source_kind(Some("Xinhua (via spam.com)"), Some("http://spam.com/a")),
+            "rehost"
+        );
+        assert_eq!(
+            source_kind(
+                Some("AidData"),
+                Some("https://china.aiddata.org/projects/1")
+            ),
+            "dataset"
+        );
+        assert_eq!(
+            source_kind(Some("MAS"), Some("https://www.mas.gov.sg/news")),
+            "official"
+        );
+        assert_eq!(
+            source_kind(Some("CCCC"), Some("http://en.ccccltd.cn/a")),
+            "official"
+        );
+        assert_eq!(
+            source_kind(Some("Reuters"), Some("https://www.reuters.com/a")),
+            "publisher"
+        );
+        assert_eq!(source_kind(None, None), "publisher");
     }
 
     #[test]
