@@ -94,7 +94,7 @@ fn configure<'a>(c: &'a mut Criterion, name: &str, samples: usize) -> BenchmarkG
 fn bench_store(c: &mut Criterion, fixture: &Fixture, ids: &Ids) {
     let store = &fixture.store;
     let project = Id::parse(ids.project).expect("a project ID");
-    let country = Id::new(Kind::Country, ids.country);
+    let country = Id::new(Kind::Country, ids.country).expect("a country code");
     let fifty: Vec<Id> = store
         .ids_of_kind(Kind::Project)
         .expect("project IDs")

@@ -56,7 +56,7 @@ impl Sizes {
 }
 
 fn id(kind: Kind, n: u64) -> Id {
-    Id::new(kind, &format!("gen-{n:07}"))
+    Id::new(kind, &format!("gen-{n:07}")).expect("`gen-` and digits make a valid slug")
 }
 
 fn pick(rng: &mut SmallRng, n: u64) -> u64 {
@@ -141,7 +141,7 @@ pub fn generate(
                 }
             }
             Record::Country(CountryRecord {
-                id: Id::new(Kind::Country, code),
+                id: Id::new(Kind::Country, code).expect("the country table holds ISO codes"),
                 name: format!("Synthetic country {code}"),
                 aliases: vec![],
                 description: None,
@@ -191,7 +191,7 @@ pub fn generate(
                 notes: vec![],
                 sources: sources(&mut rng, &sizes),
                 ownership: None,
-                headquarters: Some(Id::new(Kind::Country, "CN")),
+                headquarters: Some(Id::new(Kind::Country, "CN").expect("CN is an ISO code")),
                 headquarters_city: None,
                 parent,
                 sectors: vec![id(Kind::Sector, pick(&mut rng, sizes.sectors))],
@@ -217,6 +217,7 @@ pub fn generate(
                 .replace("CN", "SG")
                 .as_str(),
         )
+        .expect("the country table holds ISO codes")
     };
     let zones: Vec<Record> = (0..sizes.zones)
         .map(|n| {

@@ -22,6 +22,26 @@ impl Token {
     }
 }
 
+/// How a query token is looked up in the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// Only an indexed token equal to it matches.
+    Whole,
+    /// Any indexed token that starts with it matches.
+    Prefix,
+}
+
+/// The one rule by which `search` and every filter's `text` look up the tokens of a query:
+/// the last word may be the start of a word ("sura" finds Suramadu), as a person typing has
+/// not finished it, unless it is a single letter, which as a prefix matches nearly everything;
+/// every other word, and every character of an unspaced script, must match whole.
+pub fn lookup(query: &[Token], i: usize) -> Lookup {
+    match &query[i] {
+        Token::Word(word) if i + 1 == query.len() && word.len() > 1 => Lookup::Prefix,
+        _ => Lookup::Whole,
+    }
+}
+
 /// Whether a character belongs to a script written without spaces between words.
 fn is_unspaced(c: char) -> bool {
     matches!(c as u32,
@@ -121,6 +141,21 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         tokens(text).iter().map(|t| t.text().to_owned()).collect()
+    }
+
+    #[test]
+    fn only_a_last_word_of_two_letters_or_more_is_looked_up_as_a_prefix() {
+        let lookups = |text: &str| {
+            let query = query_tokens(text);
+            (0..query.len())
+                .map(|i| lookup(&query, i))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lookups("china comm"), [Lookup::Whole, Lookup::Prefix]);
+        assert_eq!(lookups("sura"), [Lookup::Prefix]);
+        assert_eq!(lookups("a b"), [Lookup::Whole, Lookup::Whole]);
+        assert_eq!(lookups("中国"), [Lookup::Whole]);
+        assert_eq!(lookups("zte 中兴"), [Lookup::Whole, Lookup::Whole]);
     }
 
     #[test]

@@ -10,8 +10,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{ErrorExtensionValues, ServerError, Value};
+use async_graphql::ServerError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::error::{coded_error, ErrorCode};
 
 /// Queries at or below this cost run without a slot: a point lookup with a few nested lists.
 pub const UNMETERED_COST: usize = 100;
@@ -93,19 +95,14 @@ impl Admission {
 
     fn overloaded_error(&self, cost: usize) -> ServerError {
         let (max, queue) = (self.max, self.max_waiting);
-        let mut error = ServerError::new(
-            format!(
-                "the server is running its limit of {max} costly queries with {queue} more \
-                 waiting (cost over {UNMETERED_COST}; this one costs {cost}); retry shortly"
-            ),
-            None,
+        let message = format!(
+            "the server is running its limit of {max} costly queries with {queue} more waiting \
+             (cost over {UNMETERED_COST}; this one costs {cost}); retry shortly"
         );
-        let mut extensions = ErrorExtensionValues::default();
-        extensions.set("code", Value::from("OVERLOADED"));
-        extensions.set("limit", Value::from("maxQueuedQueries"));
-        extensions.set("max", Value::from(queue));
-        error.extensions = Some(extensions);
-        error
+        coded_error(ErrorCode::Overloaded, message, None, |extensions| {
+            extensions.set("limit", "maxQueuedQueries");
+            extensions.set("max", queue);
+        })
     }
 }
 

@@ -109,7 +109,10 @@ impl Batch {
     /// first use. Neighbours keep the order of their edge keys.
     pub fn links(&self, id: &Id, types: &[EdgeType], direction: Direction) -> ApiResult<Vec<Link>> {
         let key = (types.to_vec(), direction_key(direction));
-        let mut cache = self.links.lock().map_err(|_| ApiError::Internal)?;
+        let mut cache = self
+            .links
+            .lock()
+            .map_err(|_| ApiError::internal("poisoned links cache"))?;
         let all = match cache.get(&key) {
             Some(all) => Arc::clone(all),
             None => {
@@ -165,7 +168,10 @@ impl Batch {
     /// without reading the nodes at their far ends.
     fn edges(&self, types: &[EdgeType], direction: Direction) -> ApiResult<EdgesById> {
         let key = (types.to_vec(), direction_key(direction));
-        let mut cache = self.edges.lock().map_err(|_| ApiError::Internal)?;
+        let mut cache = self
+            .edges
+            .lock()
+            .map_err(|_| ApiError::internal("poisoned edges cache"))?;
         if let Some(edges) = cache.get(&key) {
             return Ok(Arc::clone(edges));
         }
@@ -236,7 +242,10 @@ impl Batch {
         key: String,
         cut: impl FnOnce() -> ApiResult<BTreeMap<&'b Id, ApiResult<Page<EdgeRef>>>>,
     ) -> ApiResult<Page<Link>> {
-        let mut cache = self.pages.lock().map_err(|_| ApiError::Internal)?;
+        let mut cache = self
+            .pages
+            .lock()
+            .map_err(|_| ApiError::internal("poisoned pages cache"))?;
         let pages = match cache.get(&key) {
             Some(pages) => Arc::clone(pages),
             None => {
@@ -248,7 +257,7 @@ impl Batch {
         pages
             .get(id)
             .cloned()
-            .unwrap_or_else(|| Err(ApiError::Internal))
+            .unwrap_or_else(|| Err(ApiError::internal("a sibling's page was not read")))
     }
 
     /// Every sibling's page as [`paginate`](super::connection::paginate) would cut it, read by
@@ -368,7 +377,10 @@ impl Batch {
     /// Source nodes by ID, read once for every source any sibling cites (on nodes or on edges
     /// already loaded).
     pub fn sources(&self, ids: &[Id]) -> ApiResult<Vec<Arc<Node>>> {
-        let mut cache = self.sources.lock().map_err(|_| ApiError::Internal)?;
+        let mut cache = self
+            .sources
+            .lock()
+            .map_err(|_| ApiError::internal("poisoned sources cache"))?;
         if cache
             .as_ref()
             .is_none_or(|known| ids.iter().any(|id| !known.contains_key(id)))

@@ -1,9 +1,56 @@
 //! API errors with stable `extensions.code`s; the only way internal failures reach a client, as
 //! a fixed message with the details left in the log.
 
-use async_graphql::{ErrorExtensions, FieldError};
+use async_graphql::{ErrorExtensionValues, ErrorExtensions, FieldError, Pos, ServerError, Value};
 
 use crate::store::StoreError;
+
+/// Every `extensions.code` the API answers; README lists them for clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    BadUserInput,
+    NotFound,
+    LimitExceeded,
+    IntrospectionDisabled,
+    Overloaded,
+    Timeout,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
+            ErrorCode::IntrospectionDisabled => "INTROSPECTION_DISABLED",
+            ErrorCode::Overloaded => "OVERLOADED",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    /// Whether `error` carries this code.
+    pub fn is_on(self, error: &ServerError) -> bool {
+        error.extensions.as_ref().and_then(|e| e.get("code")) == Some(&Value::from(self.as_str()))
+    }
+}
+
+/// The one way a coded error is built outside resolvers: its message, its code, and whatever
+/// `more` adds to its extensions (a limit's name and value, say).
+pub fn coded_error(
+    code: ErrorCode,
+    message: impl Into<String>,
+    pos: Option<Pos>,
+    more: impl FnOnce(&mut ErrorExtensionValues),
+) -> ServerError {
+    let mut error = ServerError::new(message, pos);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code.as_str());
+    more(&mut extensions);
+    error.extensions = Some(extensions);
+    error
+}
 
 /// What a client can be told went wrong.
 ///
@@ -23,6 +70,13 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Something broke on our side: logged here, once, inside the request's span, and
+    /// answered as a bare `INTERNAL`.
+    pub fn internal(what: &str) -> ApiError {
+        tracing::error!(what, "internal error while answering a query");
+        ApiError::Internal
+    }
+
     /// The message a client sees.
     pub fn message(&self) -> &str {
         match self {
@@ -31,12 +85,12 @@ impl ApiError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadUserInput(_) => "BAD_USER_INPUT",
-            ApiError::NotFound(_) => "NOT_FOUND",
-            ApiError::LimitExceeded(_) => "LIMIT_EXCEEDED",
-            ApiError::Internal => "INTERNAL",
+            ApiError::BadUserInput(_) => ErrorCode::BadUserInput,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::LimitExceeded(_) => ErrorCode::LimitExceeded,
+            ApiError::Internal => ErrorCode::Internal,
         }
     }
 }
@@ -50,7 +104,7 @@ impl From<StoreError> for ApiError {
 
 impl ErrorExtensions for ApiError {
     fn extend(&self) -> FieldError {
-        let code = self.code();
+        let code = self.code().as_str();
         async_graphql::Error::new(self.message()).extend_with(|_, e| e.set("code", code))
     }
 }

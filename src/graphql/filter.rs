@@ -9,7 +9,7 @@ use super::enums::{Ownership, ProjectStatus, Role, SectorTier};
 use super::error::{ApiError, ApiResult};
 use crate::model::{self, Direction, EdgeType, Id, Kind, Node, NodeAttrs};
 use crate::store::Store;
-use crate::text::{self, Token};
+use crate::text::{self, Lookup};
 
 pub type IdSet = BTreeSet<Id>;
 
@@ -233,12 +233,8 @@ impl<'s> Evaluator<'s> {
             )));
         }
         let mut result: Option<IdSet> = None;
-        let last = tokens.len() - 1;
         for (i, token) in tokens.iter().enumerate() {
-            let exact = match token {
-                Token::Gram(_) => true,
-                Token::Word(w) => i != last && w.len() > 1,
-            };
+            let exact = text::lookup(&tokens, i) == Lookup::Whole;
             let ids: IdSet = self
                 .store
                 .search_tokens(token.text(), exact)?
@@ -343,7 +339,8 @@ pub fn resolve_country(store: &Store, code: &str) -> ApiResult<Option<Id>> {
         )));
     }
     if bare.len() == 2 && bare.bytes().all(|b| b.is_ascii_uppercase()) {
-        let id = Id::new(Kind::Country, &bare);
+        let id =
+            Id::new(Kind::Country, &bare).map_err(|e| ApiError::BadUserInput(e.to_string()))?;
         return Ok(store.node(&id)?.map(|n| n.id));
     }
     if bare.len() == 3 {

@@ -12,7 +12,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, Pos, Response, ServerError, ServerResult, Value};
+use async_graphql::{Pos, Response, ServerError, ServerResult};
+
+use super::error::{coded_error, ErrorCode};
 
 /// Every configurable limit, with the defaults a public server can live with. The document
 /// limits follow graphql-armor's defaults where it has one (50 directives, 1,000 tokens).
@@ -111,16 +113,13 @@ pub fn limit_error(
     max: usize,
     found: Option<usize>,
 ) -> ServerError {
-    let mut error = ServerError::new(message, pos);
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", Value::from("LIMIT_EXCEEDED"));
-    extensions.set("limit", Value::from(limit));
-    extensions.set("max", Value::from(max));
-    if let Some(found) = found {
-        extensions.set("found", Value::from(found));
-    }
-    error.extensions = Some(extensions);
-    error
+    coded_error(ErrorCode::LimitExceeded, message, pos, |extensions| {
+        extensions.set("limit", limit);
+        extensions.set("max", max);
+        if let Some(found) = found {
+            extensions.set("found", found);
+        }
+    })
 }
 
 /// Gives async-graphql's own limit errors (cost, recursion) the code, limit and value that ours
@@ -467,20 +466,19 @@ impl<'a> Walker<'a> {
 }
 
 fn introspection_disabled(pos: Pos) -> ServerError {
-    let mut error = ServerError::new(
+    coded_error(
+        ErrorCode::IntrospectionDisabled,
         "introspection is turned off on this server (`--introspection off`); \
          ask its operators for the schema, or read /schema.graphql if they publish it",
         Some(pos),
-    );
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", Value::from("INTROSPECTION_DISABLED"));
-    error.extensions = Some(extensions);
-    error
+        |_| {},
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use async_graphql::Value;
 
     fn check(query: &str, limits: &Limits) -> Result<(), String> {
         let document = async_graphql::parser::parse_query(query).expect("it parses");

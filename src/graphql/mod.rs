@@ -20,8 +20,9 @@ pub mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Request, Response, Schema, Value};
+use async_graphql::{EmptyMutation, EmptySubscription, Request, Response, Schema};
 
+use error::ErrorCode;
 pub use limits::Limits;
 pub use query::Query;
 
@@ -76,7 +77,7 @@ pub async fn execute(schema: &AppSchema, request: Request) -> Response {
             error
                 .extensions
                 .get_or_insert_with(Default::default)
-                .set("code", Value::from("BAD_USER_INPUT"));
+                .set("code", ErrorCode::BadUserInput.as_str());
         }
     }
     response

@@ -10,7 +10,7 @@ use super::enums::NodeKind;
 use super::error::ApiError;
 use super::types::{store, NodeIface};
 use crate::model::{Id, Kind};
-use crate::text::{self, Token};
+use crate::text::{self, Lookup, Token};
 
 /// Most hits one search returns.
 const MAX_HITS: i32 = 100;
@@ -89,8 +89,7 @@ impl SearchQuery {
         let store = store(ctx);
         let mut best: HashMap<Id, Vec<f64>> = HashMap::new();
         for (i, token) in tokens.iter().enumerate() {
-            // One-letter words match whole tokens only: as prefixes they match nearly everything.
-            let exact = matches!(token, Token::Gram(_)) || token.text().len() < 2;
+            let exact = text::lookup(&tokens, i) == Lookup::Whole;
             for (found, id) in store.search_tokens(token.text(), exact)? {
                 if kinds.as_ref().is_some_and(|k| !k.contains(&id.kind())) {
                     continue;
@@ -109,6 +108,8 @@ impl SearchQuery {
         ranked.truncate(MAX_CANDIDATES);
 
         let ids: Vec<Id> = ranked.iter().map(|(id, _)| id.clone()).collect();
+        // A node the index names may be missing from the store; scores go by ID, not position.
+        let base_scores: HashMap<Id, f64> = ranked.into_iter().collect();
         let entities = Batch::load(store, &ids)?;
         let folded_query = text::fold(&text)
             .split_whitespace()
@@ -116,8 +117,8 @@ impl SearchQuery {
             .join(" ");
         let mut hits: Vec<(f64, String, crate::graphql::entity::Entity)> = entities
             .into_iter()
-            .zip(ranked)
-            .map(|(entity, (_, base))| {
+            .map(|entity| {
+                let base = base_scores.get(entity.id()).copied().unwrap_or_default();
                 let (bonus, matched) = entity
                     .node
                     .names()

@@ -706,7 +706,8 @@ node_object!(
             if current == *self.0.id() {
                 return Ok(self.clone());
             }
-            Ok(Enterprise(Batch::load(store, &[current])?.pop().ok_or(ApiError::Internal)?))
+            let ultimate = Batch::load(store, &[current])?.pop();
+            Ok(Enterprise(ultimate.ok_or_else(|| ApiError::internal("a parent enterprise is missing"))?))
         }
         /// Enterprises directly below this one.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]

@@ -4,13 +4,14 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
-use async_graphql::{Request, Response, ServerError, Value, Variables};
+use async_graphql::{Request, Response, Value, Variables};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::observe::Operation;
 use super::AppState;
+use crate::graphql::error::{coded_error, ErrorCode};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -84,13 +85,10 @@ fn negotiate(req: &HttpRequest) -> Option<MediaType> {
 fn request_error(
     status: StatusCode,
     media: MediaType,
-    code: &str,
+    code: ErrorCode,
     message: impl Into<String>,
 ) -> HttpResponse {
-    let mut error = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", Value::from(code));
-    error.extensions = Some(ext);
+    let error = coded_error(code, message, None, |_| {});
     let body = serde_json::json!({ "errors": [error] });
     HttpResponse::build(status)
         .content_type(media.name())
@@ -102,7 +100,7 @@ fn not_acceptable() -> HttpResponse {
     request_error(
         StatusCode::NOT_ACCEPTABLE,
         MediaType::Json,
-        "BAD_USER_INPUT",
+        ErrorCode::BadUserInput,
         format!("this endpoint answers in {GRAPHQL_RESPONSE} or {JSON}; the Accept header allows neither"),
     )
 }
@@ -112,7 +110,7 @@ async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
     let mut response = request_error(
         StatusCode::METHOD_NOT_ALLOWED,
         media,
-        "BAD_USER_INPUT",
+        ErrorCode::BadUserInput,
         format!(
             "{} is not supported on /graphql; use GET or POST",
             req.method()
@@ -169,7 +167,7 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, H
             request_error(
                 StatusCode::BAD_REQUEST,
                 MediaType::Json,
-                "BAD_USER_INPUT",
+                ErrorCode::BadUserInput,
                 format!("could not read the request body: {e}"),
             )
         })?;
@@ -177,7 +175,7 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, H
             return Err(request_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 MediaType::Json,
-                "LIMIT_EXCEEDED",
+                ErrorCode::LimitExceeded,
                 format!("the request body is over the body size limit of {limit} bytes"),
             ));
         }
@@ -205,7 +203,7 @@ async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
         return request_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             media,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             format!("POST bodies must be {JSON}, not `{content_type}`"),
         );
     }
@@ -224,7 +222,7 @@ async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
             return request_error(
                 StatusCode::BAD_REQUEST,
                 media,
-                "BAD_USER_INPUT",
+                ErrorCode::BadUserInput,
                 format!("the body is not a GraphQL request in JSON: {e}"),
             )
         }
@@ -232,7 +230,12 @@ async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
     let request = match build_request(body.query, body.variables, body.operation_name) {
         Ok(request) => request,
         Err(message) => {
-            return request_error(StatusCode::BAD_REQUEST, media, "BAD_USER_INPUT", message)
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                ErrorCode::BadUserInput,
+                message,
+            )
         }
     };
     let response = run(&req, &state, request).await;
@@ -257,7 +260,7 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             return request_error(
                 StatusCode::BAD_REQUEST,
                 media,
-                "BAD_USER_INPUT",
+                ErrorCode::BadUserInput,
                 format!("bad query string: {e}"),
             )
         }
@@ -273,7 +276,7 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             return request_error(
                 StatusCode::BAD_REQUEST,
                 media,
-                "BAD_USER_INPUT",
+                ErrorCode::BadUserInput,
                 format!("`variables` is not JSON: {e}"),
             )
         }
@@ -285,7 +288,12 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     ) {
         Ok(request) => request,
         Err(message) => {
-            return request_error(StatusCode::BAD_REQUEST, media, "BAD_USER_INPUT", message)
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                ErrorCode::BadUserInput,
+                message,
+            )
         }
     };
     // GET must not change anything; the schema has no mutations, so any mutation is refused
@@ -297,7 +305,7 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         let mut response = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             "mutations are not allowed over GET; use POST",
         );
         response
@@ -389,7 +397,7 @@ async fn execute_within_limits(state: &AppState, request: Request) -> Response {
     match tokio::time::timeout(timeout, crate::graphql::execute(&state.schema, request)).await {
         Ok(response) => response,
         Err(_) => error_response(
-            "TIMEOUT",
+            ErrorCode::Timeout,
             format!(
                 "the request took longer than the time limit of {} ms",
                 timeout.as_millis()
@@ -398,12 +406,8 @@ async fn execute_within_limits(state: &AppState, request: Request) -> Response {
     }
 }
 
-fn error_response(code: &str, message: String) -> Response {
-    let mut error = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", Value::from(code));
-    error.extensions = Some(ext);
-    Response::from_errors(vec![error])
+fn error_response(code: ErrorCode, message: String) -> Response {
+    Response::from_errors(vec![coded_error(code, message, None, |_| {})])
 }
 
 /// Seconds a client is asked to wait before retrying an overloaded server.
@@ -423,17 +427,13 @@ fn respond(
     let executed =
         response.data != Value::Null || response.errors.iter().any(|e| !e.path.is_empty());
     let request_failed = !executed && !response.errors.is_empty();
-    let has_code = |wanted: &str| {
-        response.errors.iter().any(|e| {
-            e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&Value::from(wanted))
-        })
-    };
+    let has_code = |wanted: ErrorCode| response.errors.iter().any(|e| wanted.is_on(e));
     // The server's own conditions answer 5xx under both media types: a client may retry them.
-    let (status, retry_after) = if has_code("OVERLOADED") {
+    let (status, retry_after) = if has_code(ErrorCode::Overloaded) {
         (StatusCode::SERVICE_UNAVAILABLE, true)
-    } else if has_code("TIMEOUT") {
+    } else if has_code(ErrorCode::Timeout) {
         (StatusCode::SERVICE_UNAVAILABLE, false)
-    } else if has_code("INTERNAL") && response.data == Value::Null {
+    } else if has_code(ErrorCode::Internal) && response.data == Value::Null {
         (StatusCode::INTERNAL_SERVER_ERROR, false)
     } else if media == MediaType::GraphqlResponse && request_failed {
         (StatusCode::BAD_REQUEST, false)

@@ -147,10 +147,9 @@ impl Id {
         }
     }
 
-    /// Builds an ID from parts already known to be valid; panics on a programming error.
-    pub fn new(kind: Kind, slug: &str) -> Id {
-        let text = format!("{}:{slug}", kind.prefix());
-        Id::parse(&text).unwrap_or_else(|e| panic!("Id::new with a bad slug: {e}"))
+    /// Builds an ID from its kind and slug, checked as [`Id::parse`] checks any ID.
+    pub fn new(kind: Kind, slug: &str) -> Result<Id, IdError> {
+        Id::parse(&format!("{}:{slug}", kind.prefix()))
     }
 
     pub fn kind(&self) -> Kind {
@@ -199,6 +198,16 @@ impl From<Id> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_checks_the_slug_as_parse_does() {
+        assert_eq!(
+            Id::new(Kind::Country, "KH").map(|id| id.as_str().to_owned()),
+            Ok("country:KH".to_owned())
+        );
+        assert!(Id::new(Kind::Country, "kh").is_err());
+        assert!(Id::new(Kind::Project, "").is_err());
+    }
 
     #[test]
     fn parses_each_kind_and_rejects_bad_forms() {

@@ -92,3 +92,53 @@ fn first_caps_the_hits_and_an_empty_text_is_bad_user_input() {
         "LIMIT_EXCEEDED",
     );
 }
+
+/// `search` and a filter's `text` look words up by one rule (`text::lookup`), so every project
+/// a filter's `text` finds is among the projects `search` finds for the same words, however the
+/// words are cut.
+#[test]
+fn search_finds_every_project_that_a_text_filter_finds_for_the_same_words() {
+    let app = shared_app();
+    let filtered = r#"query ($text: String!) {
+      projects(filter: { text: $text }, first: 100) { totalCount nodes { id } }
+    }"#;
+    let mut compared = 0;
+    for text in [
+        "sura",
+        "surabaya mad",
+        "china rail",
+        "hydro",
+        "中国",
+        "port c",
+        "a b",
+    ] {
+        let data = app.data(filtered, json!({ "text": text }));
+        let by_filter: Vec<&str> = data["projects"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap())
+            .collect();
+        if data["projects"]["totalCount"].as_u64().unwrap() > 100 {
+            continue;
+        }
+        let hits = app.data(
+            SEARCH,
+            json!({ "text": text, "kinds": ["PROJECT"], "first": 100 }),
+        );
+        let by_search: Vec<&str> = hits["search"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["node"]["id"].as_str().unwrap())
+            .collect();
+        for id in &by_filter {
+            assert!(
+                by_search.contains(id),
+                "the filter's text {text:?} finds {id}, search does not: {by_search:?}"
+            );
+        }
+        compared += by_filter.len();
+    }
+    assert!(compared > 0, "some query found some project");
+}
