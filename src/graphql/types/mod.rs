@@ -1,0 +1,149 @@
+//! The API's object types: one per node kind, the `Node` interface, connections and the small
+//! value objects; every field resolves through [`Entity`] batches.
+
+// Resolver arguments are the schema's arguments: a Relay connection with a filter and an
+// ordering has more than clippy's seven, and bundling them would only hide that.
+#![allow(clippy::too_many_arguments)]
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use async_graphql::{ComplexObject, Context, InputObject, Interface, Object, SimpleObject, ID};
+
+use super::connection::{page_cost, paginate, Page, PageArgs, PageInfo};
+use super::entity::{Batch, Entity, Link};
+use super::enums::*;
+use super::error::{ApiError, ApiResult};
+use super::filter::{tier_of, Evaluator, ProjectFilter};
+use crate::model::{self, Direction as Dir, EdgeType as Et, Id, Kind, NodeAttrs};
+use crate::store::{EdgeRef, Store};
+use crate::text;
+
+/// The store, as every resolver reaches it.
+pub fn store<'c>(ctx: &Context<'c>) -> &'c Arc<Store> {
+    ctx.data_unchecked::<Arc<Store>>()
+}
+
+/// Anything in the graph, by its ID.
+#[derive(Interface, Clone)]
+#[graphql(
+    name = "Node",
+    field(
+        name = "id",
+        ty = "ID",
+        desc = "The stable, globally unique ID, `kind:slug`."
+    ),
+    field(name = "kind", ty = "NodeKind", desc = "Which kind of node this is."),
+    field(
+        name = "name",
+        ty = "String",
+        desc = "The name people use in English (a source's title)."
+    )
+)]
+pub enum NodeIface {
+    Country(Country),
+    Enterprise(Enterprise),
+    Project(Project),
+    Sector(Sector),
+    Zone(Zone),
+    Framework(Framework),
+    Indicator(Indicator),
+    Source(Source),
+}
+
+impl From<Entity> for NodeIface {
+    fn from(e: Entity) -> NodeIface {
+        match e.node.kind() {
+            Kind::Country => NodeIface::Country(Country(e)),
+            Kind::Enterprise => NodeIface::Enterprise(Enterprise(e)),
+            Kind::Project => NodeIface::Project(Project(e)),
+            Kind::Sector => NodeIface::Sector(Sector(e)),
+            Kind::Zone => NodeIface::Zone(Zone(e)),
+            Kind::Framework => NodeIface::Framework(Framework(e)),
+            Kind::Indicator => NodeIface::Indicator(Indicator(e)),
+            Kind::Source => NodeIface::Source(Source(e)),
+        }
+    }
+}
+
+pub(super) fn wrap<T>(links: Vec<Link>, f: impl Fn(Entity) -> T) -> Vec<T> {
+    links.into_iter().map(|l| f(l.entity)).collect()
+}
+
+/// Declares a node object with the fields every kind shares, then its own.
+/// The first two tokens are always `#[Object]`: passing the attribute in from the call site
+/// keeps the variables async-graphql binds for `complexity` expressions in the caller's hygiene.
+macro_rules! node_object {
+    ($pound:tt $object:tt $(#[$doc:meta])* $name:ident { $($body:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name(pub Entity);
+
+        $(#[$doc])*
+        $pound $object
+        impl $name {
+            /// The stable, globally unique ID, `kind:slug`.
+            pub async fn id(&self) -> ID {
+                ID(self.0.node.id.to_string())
+            }
+            /// Which kind of node this is.
+            pub async fn kind(&self) -> NodeKind {
+                self.0.node.kind().into()
+            }
+            /// The name people use in English (a source's title).
+            pub async fn name(&self) -> String {
+                self.0.node.name.clone()
+            }
+            /// Other names: abbreviations, former names, names in Chinese and other scripts.
+            async fn aliases(&self) -> &[String] {
+                &self.0.node.aliases
+            }
+            /// A sentence or two about it, in capgraph's own words.
+            async fn description(&self) -> Option<&str> {
+                self.0.node.description.as_deref()
+            }
+            /// Caveats: where sources disagree, or a claim is not independently confirmed.
+            async fn notes(&self) -> &[String] {
+                &self.0.node.notes
+            }
+            /// Sources for this node's facts.
+            async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
+                Ok(source_objects(&self.0.batch, &self.0.node.sources)?)
+            }
+            /// Indicators (sourced figures) about this node.
+            async fn indicators(&self) -> async_graphql::Result<Vec<Indicator>> {
+                Ok(wrap(self.0.batch.linked(self.0.id(), &[Et::About], Dir::In, Kind::Indicator)?, Indicator))
+            }
+            $($body)*
+        }
+    };
+}
+
+pub(super) fn links(e: &Entity, types: &[Et], dir: Dir, kind: Kind) -> ApiResult<Vec<Link>> {
+    e.batch.linked(e.id(), types, dir, kind)
+}
+
+// After the macros, which children use by textual scope.
+mod connections;
+mod country;
+mod enterprise;
+mod framework;
+mod indicator;
+mod order;
+mod project;
+mod sector;
+mod source;
+mod values;
+mod zone;
+
+pub use connections::*;
+pub use country::*;
+pub use enterprise::*;
+pub use framework::*;
+pub use indicator::*;
+pub use order::*;
+pub use project::*;
+pub use sector::*;
+pub use source::*;
+pub use values::*;
+pub use zone::*;

@@ -1,0 +1,33 @@
+//! Sources: the publications, datasets and pages facts come from.
+
+use super::*;
+
+pub(super) fn source_attrs(e: &Entity) -> Option<&model::SourceAttrs> {
+    match &e.node.attrs {
+        NodeAttrs::Source(s) => Some(s),
+        _ => None,
+    }
+}
+
+node_object!(
+    #[Object]
+    /// A publication, dataset or web page that facts come from.
+    Source {
+        /// Title of the article, page or dataset.
+        async fn title(&self) -> &str {
+            source_attrs(&self.0).map_or("", |s| s.title.as_str())
+        }
+        /// Who published it.
+        async fn publisher(&self) -> Option<&str> {
+            source_attrs(&self.0).and_then(|s| s.publisher.as_deref())
+        }
+        /// Publication date (YYYY, YYYY-MM or YYYY-MM-DD).
+        async fn date(&self) -> Option<String> {
+            source_attrs(&self.0).and_then(|s| s.date.as_ref()).map(|d| d.to_string())
+        }
+        /// Where it was read.
+        async fn url(&self) -> Option<&str> {
+            source_attrs(&self.0).and_then(|s| s.url.as_deref())
+        }
+    }
+);
