@@ -127,6 +127,15 @@ fn the_explorer_shows_what_the_api_answers_with_the_network_off() {
         "sources are links: {clicked:#}"
     );
 
+    // Every marker and cluster is reachable with Tab, and Enter on one shows its details.
+    let keyboard_marker = &report["keyboardMarker"];
+    assert_eq!(keyboard_marker["focusable"], true, "{keyboard_marker:#}");
+    assert!(keyboard_marker["id"].is_string(), "{keyboard_marker:#}");
+    assert_eq!(
+        keyboard_marker["shown"], keyboard_marker["id"],
+        "{keyboard_marker:#}"
+    );
+
     // The filter set in the form is in the URL, and a reload restores the form and the map.
     let filtered = &report["filtered"];
     let query = filtered["urlAfter"].as_str().expect("the query string");

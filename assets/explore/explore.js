@@ -1,7 +1,7 @@
 // The capgraph explorer: projects and zones on a map, and the relationships around any node as a
 // graph. Everything it shows comes from the public GraphQL API (POST /graphql); the libraries
-// (Leaflet, leaflet.markercluster, topojson-client, Cytoscape.js) are globals loaded before it,
-// and the only other thing it fetches is the country outlines served beside it.
+// (Leaflet, leaflet.markercluster, topojson-client, and Cytoscape.js once a graph is drawn) are
+// globals from scripts served beside it, and the only other thing it fetches is the country outlines.
 //
 // The query string holds the view (filters, selection, graph centre, depth, edge types, path
 // target), so a URL shares a view and a reload restores it.
@@ -323,6 +323,12 @@
     spiderfyOnMaxZoom: true,
     iconCreateFunction: clusterIcon,
   }).addTo(map);
+  // Enter on a focused cluster does what a click does.
+  clusters.on('clusterkeypress', (event) => {
+    if (event.originalEvent.key !== 'Enter') return;
+    if (map.getZoom() >= map.getMaxZoom()) event.layer.spiderfy();
+    else event.layer.zoomToBounds({ padding: [20, 20] });
+  });
 
   // A DivIcon whose element gets a background through the CSSOM: the page's CSP allows no style
   // attributes in markup.
@@ -401,6 +407,10 @@
       el.setAttribute('aria-label', label);
     });
     marker.on('click', () => select(item.id));
+    // Leaflet makes markers focusable but gives Enter no meaning without a popup.
+    marker.on('keypress', (event) => {
+      if (event.originalEvent.key === 'Enter') select(item.id);
+    });
     return marker;
   }
 
@@ -728,6 +738,22 @@
     return edge.roles && edge.roles.length ? `${type} (${edge.roles.map(lower).join(', ')})` : type;
   }
 
+  // Cytoscape.js is loaded when a graph is first drawn: the map does not wait for it.
+  let cytoscapeLoaded = null;
+  function loadCytoscape() {
+    cytoscapeLoaded ??= new Promise((resolve, reject) => {
+      document.head.append(h('script', {
+        src: '/explore/assets/cytoscape.min.js',
+        onload: resolve,
+        onerror: () => {
+          cytoscapeLoaded = null; // try again next time
+          reject(new Error('the graph library did not load'));
+        },
+      }));
+    });
+    return cytoscapeLoaded;
+  }
+
   function makeGraph() {
     cy = cytoscape({
       container: $('#graph'),
@@ -852,7 +878,6 @@
       return;
     }
     graphDrawn = true;
-    if (!cy) makeGraph();
     const ticket = ++graphLoad;
     document.body.dataset.graph = 'loading';
     setStatus(status, 'Loading…');
@@ -862,6 +887,7 @@
       [around, path] = await Promise.all([
         gql(NEIGHBORS, { id: state.node, depth: state.depth, types }).then((d) => d.neighbors),
         state.path ? gql(PATH, { from: state.node, to: state.path, types }).then((d) => d.path) : null,
+        loadCytoscape(),
       ]);
     } catch (error) {
       if (ticket === graphLoad) {
@@ -871,6 +897,7 @@
       return;
     }
     if (ticket !== graphLoad) return;
+    if (!cy) makeGraph();
 
     // The neighbourhood, plus the path's nodes and edges when they lie outside it.
     const nodes = new Map();

@@ -151,6 +151,26 @@ try {
     sourceLinks: [...document.querySelectorAll('#detail ol.sources a[href]')].map((a) => a.href),
   }), clicked);
   mark('clicked');
+
+  // Enter on another marker, reached from the keyboard, shows that one.
+  const other = await page.$$eval(
+    '#map .leaflet-marker-icon.pin[data-id]',
+    (pins, clicked) => pins.map((pin) => pin.dataset.id).filter((id) => id !== clicked).pop() ?? null,
+    clicked,
+  );
+  if (other) {
+    await page.focus(`#map .leaflet-marker-icon.pin[data-id="${other}"]`);
+    await page.keyboard.press('Enter');
+    await detailShows(other);
+  }
+  report.keyboardMarker = {
+    id: other,
+    shown: await page.evaluate(() => document.body.dataset.detail),
+    focusable: await page.$$eval('#map .leaflet-marker-icon', (icons) => icons.every((icon) => icon.tabIndex === 0)),
+  };
+  // Back to the clicked project, for the screenshot.
+  await page.click(`#map .leaflet-marker-icon.pin[data-id="${clicked}"]`);
+  await detailShows(clicked);
   await page.screenshot({ path: config.mapShot });
   mark('mapShot');
 
