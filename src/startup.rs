@@ -127,6 +127,7 @@ impl Application {
                 .app_data(web::Data::new(state.clone()))
                 .configure(http::graphql::configure)
                 .configure(http::graphiql::configure)
+                .configure(http::explore::configure)
                 .configure(http::health::configure)
                 .configure(http::observe::configure)
                 .configure(http::export::configure)

@@ -1,6 +1,7 @@
 //! HTTP routes: each module mounts its own with `configure`; none reads the store except through
 //! the schema, the store API or the exports.
 
+pub mod explore;
 pub mod export;
 pub mod graphiql;
 pub mod graphql;

@@ -12,6 +12,7 @@ mod aggregates;
 mod batching;
 mod caching;
 mod cors_and_request_ids;
+mod explore;
 mod filters;
 mod graphiql_and_health;
 mod http_contract;
