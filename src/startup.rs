@@ -206,7 +206,7 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// `capgraph serve`: runs until SIGTERM or Ctrl-C, finishing requests in flight.
-pub fn serve(settings: Settings) -> anyhow::Result<()> {
+pub fn serve(settings: Settings) -> Result<(), StartupError> {
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings).await?;
         let handle = app.handle();

@@ -116,15 +116,43 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
+    /// Every single-file format, in the order help lists them.
+    pub const ALL: [FileFormat; 4] = [
+        FileFormat::Ndjson,
+        FileFormat::Json,
+        FileFormat::Graphml,
+        FileFormat::Geojson,
+    ];
+
+    /// The format's name in a URL or flag.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileFormat::Ndjson => "ndjson",
+            FileFormat::Json => "json",
+            FileFormat::Graphml => "graphml",
+            FileFormat::Geojson => "geojson",
+        }
+    }
+
+    /// What the file holds, in one line (the command line's help shows it).
+    pub fn description(self) -> &'static str {
+        match self {
+            FileFormat::Ndjson => {
+                "One JSON object per line: every node (`\"type\":\"node\"`), then every edge (`\"type\":\"edge\"`)"
+            }
+            FileFormat::Json => {
+                "One JSON document: `{\"nodes\":[...],\"edges\":[...]}`, records shaped as in `ndjson`"
+            }
+            FileFormat::Graphml => "A GraphML 1.0 directed graph, for Gephi, Cytoscape or networkx",
+            FileFormat::Geojson => {
+                "A GeoJSON FeatureCollection of the projects and zones that have a location"
+            }
+        }
+    }
+
     /// The format named in a URL or flag: `ndjson`, `json`, `graphml`, `geojson`.
     pub fn parse(name: &str) -> Option<FileFormat> {
-        match name {
-            "ndjson" => Some(FileFormat::Ndjson),
-            "json" => Some(FileFormat::Json),
-            "graphml" => Some(FileFormat::Graphml),
-            "geojson" => Some(FileFormat::Geojson),
-            _ => None,
-        }
+        FileFormat::ALL.into_iter().find(|f| f.name() == name)
     }
 
     /// The media type to serve it as.
@@ -150,6 +178,53 @@ impl FileFormat {
             FileFormat::Json => json::write(store, kinds, out, progress),
             FileFormat::Graphml => graphml::write(store, kinds, out, progress),
             FileFormat::Geojson => geojson::write(store, kinds, out, progress),
+        }
+    }
+}
+
+/// The formats that write a directory of files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirFormat {
+    Seed,
+    Csv,
+}
+
+impl DirFormat {
+    /// Every directory format, in the order help lists them.
+    pub const ALL: [DirFormat; 2] = [DirFormat::Seed, DirFormat::Csv];
+
+    /// The format's name in a flag.
+    pub fn name(self) -> &'static str {
+        match self {
+            DirFormat::Seed => "seed",
+            DirFormat::Csv => "csv",
+        }
+    }
+
+    /// What the directory holds, in one line (the command line's help shows it).
+    pub fn description(self) -> &'static str {
+        match self {
+            DirFormat::Seed => {
+                "A seed directory that `capgraph seed --from` loads back to the same digest"
+            }
+            DirFormat::Csv => {
+                "A directory with one table per node kind (`projects.csv`, ...) and `edges.csv`"
+            }
+        }
+    }
+
+    /// Writes the store into `dir` (created if missing). A seed directory holds every kind, or
+    /// it would not load, so `kinds` applies to CSV only; the seed export counts nothing.
+    pub fn write(
+        self,
+        store: &Store,
+        kinds: &Kinds,
+        dir: &Path,
+        progress: &dyn Fn(u64),
+    ) -> Result<Option<Counts>, ExportError> {
+        match self {
+            DirFormat::Seed => seed_dir(store, dir, progress).map(|()| None),
+            DirFormat::Csv => csv::write_dir(store, kinds, dir, progress).map(Some),
         }
     }
 }
