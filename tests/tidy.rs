@@ -1,6 +1,9 @@
 //! Conventions kept true by `cargo test`: module docs, where sled and bincode may appear, the
-//! codemap naming every module, and the checked-in contracts matching the code.
+//! codemap naming every module, the checked-in contracts matching the code, imports going only
+//! down the layers, and `anyhow` only at the edge. Each checker of the last two is also run on a
+//! fake input, to show that it can fail.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -100,7 +103,8 @@ fn schema_graphql_is_the_sdl_the_code_prints() {
     let printed = capgraph::graphql::sdl();
     assert!(
         checked_in == printed,
-        "schema.graphql differs from the schema in the code; regenerate it with `cargo run -- schema > schema.graphql` and review the diff"
+        "schema.graphql differs from the schema in the code; regenerate it with \
+         `cargo run -- schema > schema.graphql` and review the diff"
     );
 }
 
@@ -169,4 +173,283 @@ fn every_type_field_argument_and_enum_value_in_the_schema_has_a_description() {
         "{} schema items have no description: {undocumented:#?}",
         undocumented.len()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layering: imports only go downward, and `anyhow` stays at the edge
+
+/// The top-level modules of `src/`, lowest layer first, each with the `crate::` modules it may
+/// use. A module may only use modules listed above it (checked below), so the table is the
+/// layering: http → graphql → store → model, with `config`, `startup` and `cli` on top and
+/// `main.rs` (which sees the library as `capgraph::`) above them all.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("model", &[]),
+    ("text", &[]),
+    ("telemetry", &[]),
+    ("seed", &["model"]),
+    ("store", &["model", "text"]),
+    ("generate", &["model", "seed"]),
+    ("export", &["model", "seed", "store"]),
+    ("graphql", &["model", "store", "text"]),
+    ("http", &["export", "graphql", "model", "store"]),
+    // Settings hold the GraphQL limits.
+    ("config", &["graphql"]),
+    (
+        "startup",
+        &["config", "graphql", "http", "model", "seed", "store"],
+    ),
+    (
+        "cli",
+        &[
+            "config",
+            "export",
+            "generate",
+            "graphql",
+            "model",
+            "seed",
+            "startup",
+            "store",
+            "telemetry",
+        ],
+    ),
+];
+
+/// Files that only declare modules or drive the library from outside: not in any layer.
+const ABOVE_THE_LAYERS: [&str; 2] = ["src/lib.rs", "src/main.rs"];
+
+/// Where `anyhow` may appear: the command line, which turns typed errors into messages and exit
+/// codes. Everything below returns its own error type.
+const ANYHOW_EDGE: [&str; 2] = ["src/main.rs", "src/cli/"];
+
+/// The top-level module a source file belongs to: `src/store/keys.rs` and `src/store.rs` are both
+/// `store`.
+fn module_of(file: &str) -> &str {
+    let path = file.strip_prefix("src/").unwrap_or(file);
+    let first = path.split('/').next().unwrap_or(path);
+    first.strip_suffix(".rs").unwrap_or(first)
+}
+
+/// The code of a source file without its comment lines (`//`, `//!`, `///`): a module a comment
+/// mentions is not one the code uses.
+fn code_of(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// The top-level modules a source file's code names through `crate::`, including each item of a
+/// group (`use crate::{model::Id, store};`).
+fn crate_uses(text: &str) -> BTreeSet<String> {
+    let code = code_of(text);
+    let mut used = BTreeSet::new();
+    for (at, _) in code.match_indices("crate::") {
+        // `$crate::` in a macro, or a path like `mycrate::`, is not ours.
+        if code[..at].ends_with(|c: char| is_ident(c) || c == '$') {
+            continue;
+        }
+        let rest = code[at + "crate::".len()..].trim_start();
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut depth = 0;
+            let mut item_start = true;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => item_start = true,
+                    c if item_start && is_ident(c) => {
+                        let name: String =
+                            group[i..].chars().take_while(|&c| is_ident(c)).collect();
+                        if name != "self" {
+                            used.insert(name);
+                        }
+                        item_start = false;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            let name: String = rest.chars().take_while(|&c| is_ident(c)).collect();
+            if !name.is_empty() {
+                used.insert(name);
+            }
+        }
+    }
+    used
+}
+
+/// Every use of a module that the table does not allow, as `file: crate::module`, and every
+/// file whose module has no row in the table.
+fn layering_violations(files: &[(String, String)], layers: &[(&str, &[&str])]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (file, text) in files {
+        if ABOVE_THE_LAYERS.contains(&file.as_str()) {
+            continue;
+        }
+        let module = module_of(file);
+        let Some((_, allowed)) = layers.iter().find(|(name, _)| *name == module) else {
+            found.push(format!(
+                "{file}: module `{module}` has no row in tests/tidy.rs's LAYERS; give it its place"
+            ));
+            continue;
+        };
+        for used in crate_uses(text) {
+            if used != module && !allowed.contains(&used.as_str()) {
+                found.push(format!(
+                    "{file}: `crate::{used}`, but `{module}` may only use {allowed:?}"
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Rows that allow a module at the same level or above (or one with no row): a table with
+/// them would let imports go up.
+fn upward_rows(layers: &[(&str, &[&str])]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (row, (module, allowed)) in layers.iter().enumerate() {
+        for dependency in allowed.iter() {
+            let below = layers[..row].iter().any(|(name, _)| name == dependency);
+            if !below {
+                found.push(format!(
+                    "`{module}` may use `{dependency}`, which is not below it"
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Files outside the edge whose code names `anyhow`.
+fn anyhow_outside_the_edge(files: &[(String, String)]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(file, _)| !ANYHOW_EDGE.iter().any(|edge| file.starts_with(edge)))
+        .filter(|(_, text)| code_of(text).contains("anyhow"))
+        .map(|(file, _)| file.clone())
+        .collect()
+}
+
+#[test]
+fn imports_only_go_downward() {
+    let violations = layering_violations(&sources(), LAYERS);
+    assert!(
+        violations.is_empty(),
+        "imports that go the wrong way (see LAYERS in tests/tidy.rs and ARCHITECTURE.md):\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn the_layer_table_only_points_downward() {
+    let upward = upward_rows(LAYERS);
+    assert!(upward.is_empty(), "{}", upward.join("\n"));
+}
+
+#[test]
+fn anyhow_appears_only_at_the_edge() {
+    let offenders = anyhow_outside_the_edge(&sources());
+    assert!(
+        offenders.is_empty(),
+        "`anyhow` belongs to {ANYHOW_EDGE:?}; return a typed error (thiserror) from {offenders:?}"
+    );
+}
+
+fn fake(files: &[(&str, &str)]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+        .collect()
+}
+
+#[test]
+fn the_import_check_names_the_file_and_the_import_that_goes_up() {
+    let files = fake(&[
+        (
+            "src/store/mod.rs",
+            "use crate::model::Id;\nuse crate::graphql::Limits;\n",
+        ),
+        (
+            "src/model/ids.rs",
+            "use crate::{text::fold, store::{Store, Meta}};\n",
+        ),
+        ("src/seed/mod.rs", "fn f() { crate::http::configure(); }\n"),
+        ("src/newthing.rs", "use crate::model::Id;\n"),
+    ]);
+
+    let found = layering_violations(&files, LAYERS);
+
+    assert_eq!(
+        found,
+        [
+            "src/store/mod.rs: `crate::graphql`, but `store` may only use [\"model\", \"text\"]",
+            "src/model/ids.rs: `crate::store`, but `model` may only use []",
+            "src/model/ids.rs: `crate::text`, but `model` may only use []",
+            "src/seed/mod.rs: `crate::http`, but `seed` may only use [\"model\"]",
+            "src/newthing.rs: module `newthing` has no row in tests/tidy.rs's LAYERS; give it its place",
+        ]
+    );
+}
+
+#[test]
+fn the_import_check_ignores_comments_macros_own_modules_and_the_top() {
+    let files = fake(&[
+        (
+            "src/store/keys.rs",
+            concat!(
+                "//! Unlike `crate::graphql`, ...\n",
+                "/// See [`crate::http`].\n",
+                "use crate::store::codec;\n",
+                "macro_rules! m { () => { $crate::graphql::x() } }\n",
+            ),
+        ),
+        ("src/main.rs", "use capgraph::cli;\n"),
+        ("src/lib.rs", "pub mod cli;\n"),
+    ]);
+
+    assert_eq!(layering_violations(&files, LAYERS), Vec::<String>::new());
+}
+
+#[test]
+fn the_layer_check_refuses_a_table_that_lets_imports_go_up() {
+    let table: &[(&str, &[&str])] = &[
+        ("model", &[]),
+        ("store", &["model", "graphql"]),
+        ("graphql", &["store", "graphql"]),
+    ];
+
+    assert_eq!(
+        upward_rows(table),
+        [
+            "`store` may use `graphql`, which is not below it",
+            "`graphql` may use `graphql`, which is not below it",
+        ]
+    );
+}
+
+#[test]
+fn the_anyhow_check_names_files_below_the_edge_but_not_comments_or_the_cli() {
+    let files = fake(&[
+        (
+            "src/startup.rs",
+            "pub fn serve() -> anyhow::Result<()> { Ok(()) }\n",
+        ),
+        (
+            "src/store/mod.rs",
+            "//! Errors are typed here, not `anyhow`.\n",
+        ),
+        ("src/cli/mod.rs", "use anyhow::Context;\n"),
+        (
+            "src/main.rs",
+            "fn main() { let _: anyhow::Result<()> = Ok(()); }\n",
+        ),
+    ]);
+
+    assert_eq!(anyhow_outside_the_edge(&files), ["src/startup.rs"]);
 }
