@@ -1,30 +1,21 @@
 //! The command line as a script author meets it: help with examples, exit codes, environment
 //! twins, JSON logs, `query` without a server, and `serve` stopping cleanly on SIGTERM.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn capgraph() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_capgraph"));
-    command.env_remove("RUST_LOG");
-    command
-}
+use common::{capgraph, temp_dir, text};
 
 fn run(command: &mut Command) -> Output {
     command.output().expect("capgraph runs")
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 fn data_dir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("cli-")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .expect("a temp dir")
+    temp_dir("cli")
 }
 
 #[test]

@@ -8,11 +8,7 @@
 //! `.ci/run` installs both. Without them a test prints `skipped: <reason>` on stderr and passes,
 //! except under `CI=true`, where it fails.
 
-#[allow(dead_code)]
-#[path = "api/helpers.rs"]
-mod helpers;
-#[path = "common/readme.rs"]
-mod readme_text;
+mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
@@ -24,14 +20,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use helpers::TestApp;
+use common::{node_packages, python_modules, require, TestApp};
 
 /// Longest one client script may run before the test kills it and fails.
 const CLIENT_DEADLINE: Duration = Duration::from_secs(60);
 
 /// One server for every client, with the default limits: they only read.
 fn app() -> &'static TestApp {
-    static APP: LazyLock<TestApp> = LazyLock::new(helpers::spawn_app);
+    static APP: LazyLock<TestApp> = LazyLock::new(common::spawn_app);
     &APP
 }
 
@@ -145,10 +141,13 @@ fn introspection_answers_the_schema_description_that_schema_graphql_has() {
 #[test]
 fn python_gql_fetches_the_schema_and_runs_a_nested_query_that_agrees_with_the_seed() {
     // Arrange
-    if !available(python_modules(&["gql", "gql.transport.requests"])) {
+    if !available(python_modules(
+        &["gql", "gql.transport.requests"],
+        "pip install 'gql[requests]'",
+    )) {
         return;
     }
-    let seed = helpers::seed();
+    let seed = common::seed();
     let country = busiest_country(seed);
     let code = country["id"]
         .as_str()
@@ -223,14 +222,14 @@ fn apollo_client_merges_two_overlapping_answers_and_serves_a_third_from_its_cach
     if !available(node_packages(&["@apollo/client", "graphql", "rxjs"])) {
         return;
     }
-    let seed = helpers::seed();
+    let seed = common::seed();
     let project = seed
         .projects
         .iter()
-        .find(|p| !helpers::strings(p, "hostCountries").is_empty())
+        .find(|p| !common::strings(p, "hostCountries").is_empty())
         .expect("a project with a host country");
     let id = text(&project["id"]);
-    let host_ids = helpers::strings(project, "hostCountries");
+    let host_ids = common::strings(project, "hostCountries");
 
     // Act
     let report = run_client(
@@ -244,11 +243,7 @@ fn apollo_client_merges_two_overlapping_answers_and_serves_a_third_from_its_cach
     assert_eq!(report["second"]["error"], Value::Null, "{report:#}");
     let first = &report["first"]["data"]["project"];
     assert_eq!(first["name"], project["name"], "{report:#}");
-    assert_eq!(
-        helpers::ids(&first["hostCountries"]),
-        host_ids,
-        "{report:#}"
-    );
+    assert_eq!(common::ids(&first["hostCountries"]), host_ids, "{report:#}");
     let country = &report["second"]["data"]["country"];
     assert_eq!(country["id"], host_ids[0], "{report:#}");
     let listed = country["projects"]["nodes"]
@@ -316,11 +311,11 @@ struct Participation {
 }
 
 /// The country hosting the most projects (the first by ID among equals).
-fn busiest_country(seed: &helpers::Seed) -> &Value {
+fn busiest_country(seed: &common::Seed) -> &Value {
     let hosted = |country: &Value| {
         seed.projects
             .iter()
-            .filter(|p| helpers::strings(p, "hostCountries").contains(&text(&country["id"])))
+            .filter(|p| common::strings(p, "hostCountries").contains(&text(&country["id"])))
             .count()
     };
     seed.countries
@@ -335,7 +330,7 @@ fn busiest_country(seed: &helpers::Seed) -> &Value {
 
 /// The seed's projects hosted by `code`, each with its name and its enterprises' parts.
 fn country_projects_with_enterprises(
-    seed: &helpers::Seed,
+    seed: &common::Seed,
     code: &str,
 ) -> BTreeMap<String, (String, BTreeSet<Participation>)> {
     let country = format!("country:{code}");
@@ -350,7 +345,7 @@ fn country_projects_with_enterprises(
     };
     seed.projects
         .iter()
-        .filter(|p| helpers::strings(p, "hostCountries").contains(&country))
+        .filter(|p| common::strings(p, "hostCountries").contains(&country))
         .map(|project| {
             let mut parts: Vec<Participation> = Vec::new();
             for part in project["participants"].as_array().into_iter().flatten() {
@@ -455,7 +450,7 @@ fn readme_queries() -> Vec<Shown> {
         "and its code examples: {found:#?}"
     );
 
-    let snippets = readme_text::more_to_try(&text);
+    let snippets = common::readme::more_to_try(&text);
     found.extend(snippets.into_iter().map(|snippet| Shown {
         source: format!("README.md, More to try: `{snippet}`"),
         query: format!("{{ {snippet} }}"),
@@ -579,55 +574,9 @@ fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Whether a test's tools are here; says which is missing, and fails under `CI=true`.
+/// Whether a test's tools are here; see [`require`] for when they are not.
 fn available(tools: Result<(), String>) -> bool {
-    match tools {
-        Ok(()) => true,
-        Err(reason) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true, so a client test may not be skipped: {reason}")
-        }
-        Err(reason) => {
-            // Straight to stderr: libtest hides what `println!` prints in a passing test.
-            let _ = writeln!(std::io::stderr(), "skipped: {reason}");
-            false
-        }
-    }
-}
-
-/// `node` on PATH and these npm packages installed at the repository root.
-fn node_packages(packages: &[&str]) -> Result<(), String> {
-    match Command::new("node").arg("--version").output() {
-        Ok(output) if output.status.success() => {}
-        _ => return Err("no `node` on PATH".into()),
-    }
-    for package in packages {
-        let manifest = repo_root()
-            .join("node_modules")
-            .join(package)
-            .join("package.json");
-        if !manifest.is_file() {
-            return Err(format!(
-                "the npm package {package} is not installed: run `npm ci` at the repository root"
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// `python3` on PATH with these modules importable.
-fn python_modules(modules: &[&str]) -> Result<(), String> {
-    let imports = format!("import {}", modules.join(", "));
-    match Command::new("python3").args(["-c", &imports]).output() {
-        Ok(output) if output.status.success() => Ok(()),
-        Ok(output) => Err(format!(
-            "python3 cannot `{imports}` (install with `pip install 'gql[requests]'`): {}",
-            String::from_utf8_lossy(&output.stderr)
-                .lines()
-                .last()
-                .unwrap_or_default()
-        )),
-        Err(_) => Err("no `python3` on PATH".into()),
-    }
+    require(tools).is_some()
 }
 
 /// Runs a client script from the repository root with `stdin` as its input, and returns the

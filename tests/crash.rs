@@ -6,8 +6,9 @@
 //! `crash: N passed, N failed`, and cargo judges it by its exit code. Killing a child process is
 //! the only honest way to test what a crash leaves, and it needs a plain `main`.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output, Stdio};
@@ -38,25 +39,14 @@ fn contents(meta: &Meta) -> Contents {
     (meta.digest.clone(), meta.nodes.clone(), meta.edges)
 }
 
-fn capgraph<S: AsRef<OsStr>>(args: &[S]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_capgraph"));
-    command.args(args).env_remove("RUST_LOG");
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("CAPGRAPH_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
-
 fn seed_command(from: &Path, data: &Path) -> Command {
-    capgraph(&[
-        OsStr::new("seed"),
-        OsStr::new("--from"),
-        from.as_os_str(),
-        OsStr::new("--data"),
-        data.as_os_str(),
-    ])
+    let mut command = common::capgraph();
+    command
+        .args(["seed", "--from"])
+        .arg(from)
+        .arg("--data")
+        .arg(data);
+    command
 }
 
 fn run_seed(from: &Path, data: &Path) -> Result<(), String> {

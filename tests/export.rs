@@ -2,11 +2,16 @@
 //! bytes, and real readers (the csv crate, networkx, pandas, the geojson package) open them.
 //!
 //! The Python readers are optional here: a test whose module is missing prints
-//! "skipped: <module> not installed", except under `CI=true`, where it fails instead.
+//! `skipped: <reason>` on stderr, except under `CI=true`, where it fails instead
+//! (`common::require`).
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::{capgraph_output, python_modules, require};
 
 use capgraph::export::{self, Counts, ExportError, Kinds};
 use capgraph::model::{Direction, EdgeType, Id, Kind, NodeAttrs};
@@ -52,12 +57,8 @@ impl Fixture {
     /// Seeds a store into `name/` from the fixture's seed files and returns its data directory;
     /// the store is closed again, so that a child process may open it.
     fn seed(&self, name: &str) -> PathBuf {
-        let files = SeedFiles::from_dir(&self.dir.path().join("gen")).expect("seed files read");
-        let dataset = seed::load(&files).expect("generated data is valid");
         let data = self.dir.path().join(name);
-        DataDir::new(&data)
-            .seed(&dataset, &files.origin, &|_| {})
-            .expect("seeded");
+        common::seed_into(&common::read_seed_dir(&self.dir.path().join("gen")), &data);
         data
     }
 
@@ -127,22 +128,13 @@ fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Whether python3 can import `module`. When it cannot, the test skips and says so, unless
-/// CI=true, where the module is required.
+/// Whether python3 can import `module`; see [`require`] for when it cannot.
 fn python_has(module: &str) -> bool {
-    let found = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|out| out.status.success());
-    if !found {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!(
-                "python module `{module}` is required in CI: pip install networkx pandas geojson"
-            );
-        }
-        println!("skipped: {module} not installed");
-    }
-    found
+    require(python_modules(
+        &[module],
+        "pip install networkx pandas geojson",
+    ))
+    .is_some()
 }
 
 /// Runs a Python script with arguments and parses the JSON it prints.
@@ -159,15 +151,6 @@ fn python(script: &str, args: &[&Path]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("python prints JSON")
-}
-
-fn capgraph(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capgraph"))
-        .args(args)
-        .env_remove("CAPGRAPH_OUT")
-        .env_remove("CAPGRAPH_EXPORT_KINDS")
-        .output()
-        .expect("capgraph runs")
 }
 
 /// How many projects and zones have a location.
@@ -701,7 +684,7 @@ fn the_command_writes_ndjson_to_standard_output_without_out() {
     let data_arg = data.to_str().unwrap();
 
     // Act
-    let output = capgraph(&["export", "--format", "ndjson", "--data", data_arg]);
+    let output = capgraph_output(&["export", "--format", "ndjson", "--data", data_arg]);
 
     // Assert
     assert!(
@@ -723,7 +706,7 @@ fn the_command_writes_each_file_format_to_out_and_says_what_it_wrote() {
     for format in ["json", "graphml", "geojson", "csv", "seed"] {
         // Act
         let out = fixture.path(&format!("out-{format}"));
-        let output = capgraph(&[
+        let output = capgraph_output(&[
             "export",
             "--format",
             format,
@@ -781,7 +764,7 @@ fn the_command_calls_bad_kinds_and_missing_directories_bad_input_with_exit_code_
         // Act
         let mut all = vec!["export", "--data", data_arg];
         all.extend_from_slice(args);
-        let output = capgraph(&all);
+        let output = capgraph_output(&all);
 
         // Assert
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -4,8 +4,10 @@
 //! request ID the response gave. The failure is real: one record of a seeded store is damaged on
 //! disk before `capgraph serve` starts.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
@@ -23,11 +25,8 @@ struct DamagedServer {
 
 impl DamagedServer {
     fn start() -> DamagedServer {
-        let data = tempfile::Builder::new()
-            .prefix("failures-")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .expect("a temp dir");
-        let seeded = Command::new(env!("CARGO_BIN_EXE_capgraph"))
+        let data = common::temp_dir("failures");
+        let seeded = common::capgraph()
             .args(["seed", "--data"])
             .arg(data.path())
             .output()
@@ -45,7 +44,7 @@ impl DamagedServer {
             nodes.insert(DAMAGED, &[0xff, 0x00][..]).expect("writable");
             db.flush().expect("flushed");
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_capgraph"))
+        let mut child = common::capgraph()
             .args([
                 "serve",
                 "--addr",
@@ -55,7 +54,6 @@ impl DamagedServer {
                 "--data",
             ])
             .arg(data.path())
-            .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

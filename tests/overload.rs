@@ -6,6 +6,8 @@
 //! The bound is generous on purpose (a second, where a quiet server answers in about a
 //! millisecond): this checks that nothing queues the cheap request behind the crowd, not speed.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -13,68 +15,14 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use capgraph::config::Settings;
-use capgraph::startup::Application;
 use serde_json::{json, Value};
+
+use common::{spawn_app_with, TestApp};
 
 /// How long each crowd is held while the probe runs.
 const PHASE: Duration = Duration::from_secs(4);
 /// The promise: a cheap request answers within this, whatever the crowd.
 const BOUND: Duration = Duration::from_secs(1);
-
-struct Server {
-    port: u16,
-    handle: actix_web::dev::ServerHandle,
-    thread: Option<thread::JoinHandle<()>>,
-    _data: tempfile::TempDir,
-}
-
-impl Server {
-    fn start() -> Server {
-        let data = tempfile::Builder::new()
-            .prefix("overload-")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .expect("a temp dir");
-        let settings = Settings::new(
-            "127.0.0.1:0".parse().expect("an address"),
-            data.path().into(),
-        );
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let thread = thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let app = Application::build(settings)
-                    .await
-                    .expect("the server starts");
-                sender
-                    .send((app.port(), app.handle()))
-                    .expect("the test waits");
-                app.run_until_stopped().await.expect("the store flushes");
-            })
-        });
-        let (port, handle) = receiver
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server starts within a minute");
-        Server {
-            port,
-            handle,
-            thread: Some(thread),
-            _data: data,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        drop(self.handle.stop(false));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
 
 /// A client with no connection pool, so that every probe is a new client's first request.
 fn fresh_client() -> reqwest::blocking::Client {
@@ -87,7 +35,7 @@ fn fresh_client() -> reqwest::blocking::Client {
 
 /// Probes `{ __typename }` and `/healthz` every 100 ms until `until`, and returns the worst
 /// latency of each; panics on any answer that is not a success.
-fn probe(server: &Server, until: Instant) -> (Duration, Duration) {
+fn probe(server: &TestApp, until: Instant) -> (Duration, Duration) {
     let client = fresh_client();
     let (mut worst_query, mut worst_health) = (Duration::ZERO, Duration::ZERO);
     while Instant::now() < until {
@@ -154,7 +102,8 @@ const COSTLY: &str =
 
 #[test]
 fn cheap_requests_answer_within_a_second_whatever_the_crowd() {
-    let server = Server::start();
+    // Default settings: as many workers as cores, as a deployment has.
+    let server = spawn_app_with(|settings| settings.workers = None);
     let client = fresh_client();
     let (_, costly) = {
         let response = client

@@ -1,14 +1,9 @@
 //! The README's promises, checked: its example queries answer without errors, its curl, Python
 //! and JavaScript snippets work against a real server, and its seed example validates.
 
-#[allow(dead_code)]
-#[path = "api/helpers.rs"]
-mod helpers;
-#[path = "common/readme.rs"]
-mod readme_text;
+mod common;
 
 use std::fs;
-use std::io::Write;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -43,22 +38,6 @@ fn blocks(language: &str) -> Vec<String> {
         }
     }
     found
-}
-
-/// Whether a tool the README uses is on this machine; CI must have it.
-fn have(tool: &str, probe: &[&str]) -> bool {
-    let ok = Command::new(tool)
-        .args(probe)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{tool} is missing, and CI must run every README snippet"
-        );
-        println!("skipped: {tool} is not installed here");
-    }
-    ok
 }
 
 /// The commands of the README's first shell block, without their comments.
@@ -116,15 +95,10 @@ const SERVE_DEADLINE: Duration = Duration::from_secs(30 * 60);
 #[test]
 fn the_readme_first_command_serves_graphiql_and_answers_a_query_on_port_8080() {
     // Arrange: a clean copy of the project; the README's port must be free.
-    if TcpListener::bind("127.0.0.1:8080").is_err() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "port 8080 is taken, and CI must run the README's first command"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: port 8080 is taken on this machine"
-        );
+    let free = TcpListener::bind("127.0.0.1:8080")
+        .map(drop)
+        .map_err(|_| "port 8080 is taken on this machine".to_owned());
+    if common::require(free).is_none() {
         return;
     }
     let copy = tempfile::Builder::new()
@@ -144,16 +118,11 @@ fn the_readme_first_command_serves_graphiql_and_answers_a_query_on_port_8080() {
             "CARGO_TARGET_DIR",
             repo().join("target/readme-first-command"),
         )
-        .env_remove("RUST_LOG")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .process_group(0);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CAPGRAPH_") {
-            child.env_remove(name);
-        }
-    }
+    common::hermetic(&mut child);
     let mut child = child.spawn().expect("sh starts");
     let stderr = child.stderr.take().expect("piped");
     let log = std::thread::spawn(move || {
@@ -219,7 +188,7 @@ fn the_readme_first_command_serves_graphiql_and_answers_a_query_on_port_8080() {
 
 #[test]
 fn the_readme_example_queries_answer_with_data_and_no_errors() {
-    let app = helpers::shared_app();
+    let app = common::shared_app();
     let queries = blocks("graphql");
     assert!(
         queries.len() >= 3,
@@ -243,9 +212,9 @@ fn the_readme_example_queries_answer_with_data_and_no_errors() {
 
 #[test]
 fn the_queries_suggested_inline_in_the_readme_answer_without_errors() {
-    let app = helpers::shared_app();
+    let app = common::shared_app();
     let text = readme();
-    let snippets = readme_text::more_to_try(&text);
+    let snippets = common::readme::more_to_try(&text);
     for snippet in snippets {
         let query = format!("{{ {snippet} }}");
         let (_, body) = app.graphql(&query, json!({}));
@@ -255,9 +224,9 @@ fn the_queries_suggested_inline_in_the_readme_answer_without_errors() {
 
 #[test]
 fn the_readme_curl_python_and_javascript_snippets_work_against_a_running_server() {
-    let app = helpers::shared_app();
+    let app = common::shared_app();
     let local = |snippet: &str| snippet.replace("http://127.0.0.1:8080", &app.address);
-    if have("curl", &["--version"]) {
+    if common::require_tool("curl", &["--version"]) {
         let script = local(
             &blocks("sh")
                 .into_iter()
@@ -273,7 +242,12 @@ fn the_readme_curl_python_and_javascript_snippets_work_against_a_running_server(
             serde_json::from_slice(&out.stdout).expect("curl prints JSON");
         assert_eq!(body["data"]["country"]["name"], "Cambodia", "{body:#}");
     }
-    if have("python3", &["-c", "import requests"]) {
+    if common::require(common::python_modules(
+        &["requests"],
+        "pip install requests",
+    ))
+    .is_some()
+    {
         let script = local(&blocks("python")[0]);
         let out = Command::new("python3")
             .arg("-c")
@@ -291,7 +265,7 @@ fn the_readme_curl_python_and_javascript_snippets_work_against_a_running_server(
             String::from_utf8_lossy(&out.stdout)
         );
     }
-    if have("node", &["--version"]) {
+    if common::require_tool("node", &["--version"]) {
         let script = local(&blocks("javascript")[0]);
         let out = Command::new("node")
             .args(["--input-type=module", "-e", &script])

@@ -7,16 +7,24 @@
 //! Expected positions were read off the fixture files: a problem points at the first character
 //! of the offending value, or of the nearest enclosing one.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use capgraph::model::Kind;
 use capgraph::seed::{self, Problem, SeedError, SeedFiles};
 use capgraph::store::{Access, DataDir, Meta, Store};
 use tempfile::TempDir;
+
+use common::{capgraph_output, read_seed_dir, text};
+
+/// Seeds the seed directory `seed_dir` into the data directory `data`, through the library.
+fn seed_into(seed_dir: &Path, data: &Path) -> Store {
+    common::seed_into(&read_seed_dir(seed_dir), data)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -116,31 +124,6 @@ fn assert_problem(
         problem.message.contains(message),
         "message lacks `{message}` in {context}"
     );
-}
-
-/// Runs the real binary with no `CAPGRAPH_*` or `RUST_LOG` from the caller's environment.
-fn capgraph<S: AsRef<OsStr>>(args: &[S]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_capgraph"));
-    command.args(args).env_remove("RUST_LOG");
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("CAPGRAPH_") {
-            command.env_remove(name);
-        }
-    }
-    command.output().expect("the capgraph binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Seeds a directory of seed files into a data directory through the library.
-fn seed_into(seed_dir: &Path, data: &Path) -> Store {
-    let files = SeedFiles::from_dir(seed_dir).expect("the seed directory is readable");
-    let dataset = seed::load(&files).unwrap_or_else(|e| panic!("{e}"));
-    DataDir::new(data)
-        .seed(&dataset, &files.origin, &|_| {})
-        .expect("seeding succeeds")
 }
 
 /// What must be equal between two stores of the same data: digest and counts, not origin.
@@ -386,7 +369,7 @@ fn seed_check_on_a_bad_directory_exits_2_and_prints_every_problem_on_stderr() {
     ];
 
     // Act
-    let output = capgraph(&[
+    let output = capgraph_output(&[
         "seed".as_ref(),
         "--check".as_ref(),
         "--from".as_ref(),
@@ -414,7 +397,7 @@ fn seed_check_on_the_base_fixture_exits_0() {
     let dir = fixture_dir("base");
 
     // Act
-    let output = capgraph(&[
+    let output = capgraph_output(&[
         "seed".as_ref(),
         "--check".as_ref(),
         "--from".as_ref(),
@@ -460,7 +443,7 @@ fn seeding_bad_input_leaves_the_live_store_and_the_stores_directory_untouched() 
     let stores_before = entries(&data.path().join("stores"));
 
     // Act
-    let output = capgraph(&[
+    let output = capgraph_output(&[
         "seed".as_ref(),
         "--from".as_ref(),
         bad.path().as_os_str(),
@@ -555,7 +538,7 @@ fn exporting_the_base_fixture_and_seeding_the_export_gives_the_same_digest() {
         work.path().join("second"),
     );
     let run = |args: &[&OsStr]| {
-        let output = capgraph(args);
+        let output = capgraph_output(args);
         assert_eq!(
             output.status.code(),
             Some(0),
