@@ -1,16 +1,17 @@
 //! No N+1: a nested page costs a few store reads per level of nesting, however many rows each
-//! level has. These run the schema in-process, since only the store can count its reads.
+//! level has; and batching changes no answer: a nested query answers for each node what asking
+//! for that node alone answers. These run the schema in-process, since only the store can count
+//! its reads. Tests that count reads seed a store of their own, so no other test's reads count.
 
 use std::sync::{Arc, LazyLock};
 
-use async_graphql::{Request, Variables};
-use capgraph::graphql::{build_schema, execute, Limits};
-use capgraph::seed::{self, SeedFiles};
-use capgraph::store::{DataDir, Store};
+use capgraph::graphql::{build_schema, Limits};
+use capgraph::seed::SeedFiles;
+use capgraph::store::Store;
 use serde_json::{json, Value};
-use tempfile::TempDir;
 
-use crate::helpers::data_dir;
+use crate::common::data::{read_seed_dir, temp_dir, TempStore};
+use crate::common::schema::{check, data, response_of};
 
 /// A page of projects with four levels below it: host countries, sources, enterprises with
 /// their edge sources, and each enterprise's headquarters.
@@ -31,49 +32,43 @@ const NESTED: &str = r#"query ($first: Int!) {
 /// enterprises, edge sources and headquarters.
 const LEVELS: u64 = 6;
 
-/// A store seeded from `files` in its own data directory; the directory lives as long as it.
-struct Seeded {
-    store: Arc<Store>,
-    _dir: TempDir,
-}
-
-fn seeded(files: &SeedFiles) -> Seeded {
-    let dir = data_dir();
-    let dataset = seed::load(files).expect("a valid dataset");
-    let store = DataDir::new(dir.path())
-        .seed(&dataset, &files.origin, &|_| {})
-        .expect("seeded");
-    Seeded {
-        store: Arc::new(store),
-        _dir: dir,
-    }
+/// The generated scale-1 dataset's seed files (about 1,000 projects), in a directory that
+/// lives as long as the returned store.
+fn generated_store() -> TempStore {
+    let dir = temp_dir("generated");
+    let out = dir.path().join("seed");
+    capgraph::generate::generate(&out, 1, 42, &|_| {}).expect("a generated dataset");
+    // The seed files are read; only the store needs to stay.
+    TempStore::seeded(&read_seed_dir(&out))
 }
 
 /// A store of the generated scale-1 dataset (about 1,000 projects), built once.
-fn generated() -> &'static Seeded {
-    static STORE: LazyLock<Seeded> = LazyLock::new(|| {
-        let dir = data_dir();
-        let out = dir.path().join("seed");
-        capgraph::generate::generate(&out, 1, 42, &|_| {}).expect("a generated dataset");
-        let files = SeedFiles::from_dir(&out).expect("readable seed files");
-        // The seed files are read; only the store needs to stay.
-        seeded(&files)
-    });
+fn generated() -> &'static TempStore {
+    static STORE: LazyLock<TempStore> = LazyLock::new(generated_store);
     &STORE
+}
+
+/// The `data` of a query over `schema` that must succeed.
+fn run_on(schema: &capgraph::graphql::AppSchema, query: &str, variables: Value) -> Value {
+    let body = response_of(schema, query, variables);
+    assert!(body.get("errors").is_none(), "{body:#}");
+    body["data"].clone()
+}
+
+fn run(store: &Arc<Store>, query: &str, variables: Value) -> Value {
+    run_on(
+        &build_schema(Arc::clone(store), &Limits::default()),
+        query,
+        variables,
+    )
 }
 
 /// Runs `NESTED` with `first` and returns the answer and how many store reads it took.
 fn run_counting(store: &Arc<Store>, first: usize) -> (Value, u64) {
     let schema = build_schema(Arc::clone(store), &Limits::default());
-    let request = Request::new(NESTED).variables(Variables::from_json(json!({ "first": first })));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime");
     let before = store.read_count();
-    let response = runtime.block_on(execute(&schema, request));
+    let data = run_on(&schema, NESTED, json!({ "first": first }));
     let reads = store.read_count() - before;
-    assert!(response.errors.is_empty(), "{:?}", response.errors);
-    let data = response.data.into_json().expect("JSON data");
     (data, reads)
 }
 
@@ -94,7 +89,7 @@ fn rows(data: &Value) -> (usize, usize, usize) {
 #[test]
 fn a_nested_page_of_fifty_projects_costs_a_few_store_reads_per_level() {
     // Arrange
-    let embedded = seeded(&SeedFiles::embedded());
+    let embedded = TempStore::seeded(&SeedFiles::embedded());
 
     // Act
     let (data, reads) = run_counting(&embedded.store, 50);
@@ -142,18 +137,15 @@ fn the_store_reads_of_a_nested_page_do_not_grow_with_the_page() {
 
 #[test]
 fn a_lookup_by_id_reads_the_store_once_per_level() {
-    let embedded = seeded(&SeedFiles::embedded());
+    let embedded = TempStore::seeded(&SeedFiles::embedded());
     let schema = build_schema(Arc::clone(&embedded.store), &Limits::default());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
     let store = &embedded.store;
     let before = store.read_count();
-    let response = runtime.block_on(execute(
+    run_on(
         &schema,
-        Request::new(r#"{ project(id: "project:suramadu-bridge") { name } }"#),
-    ));
-    assert!(response.errors.is_empty());
+        r#"{ project(id: "project:suramadu-bridge") { name } }"#,
+        json!({}),
+    );
     assert_eq!(store.read_count() - before, 1, "one read for one node");
 }
 
@@ -161,26 +153,18 @@ fn a_lookup_by_id_reads_the_store_once_per_level() {
 fn a_small_page_under_a_long_list_reads_the_page_not_the_list() {
     // Arrange: a country of the generated dataset hosts about a hundred projects. The store is
     // this test's own, so that no other test's reads are counted.
-    let dir = data_dir();
-    let out = dir.path().join("seed");
-    capgraph::generate::generate(&out, 1, 42, &|_| {}).expect("a generated dataset");
-    let own = seeded(&SeedFiles::from_dir(&out).expect("readable seed files"));
+    let own = generated_store();
     let store = &own.store;
     let schema = build_schema(Arc::clone(store), &Limits::default());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime");
     let query = r#"{ country(code: "KH") { projects(first: 3) { totalCount
         nodes { id enterprises(first: 2) { totalCount edges { node { id } } } } } } }"#;
 
     // Act
     let before = store.decoded_count();
-    let response = runtime.block_on(execute(&schema, Request::new(query)));
+    let data = run_on(&schema, query, json!({}));
     let decoded = store.decoded_count() - before;
 
     // Assert
-    assert!(response.errors.is_empty(), "{:?}", response.errors);
-    let data = response.data.into_json().expect("JSON data");
     let total = data["country"]["projects"]["totalCount"].as_u64().unwrap();
     let page = data["country"]["projects"]["nodes"].as_array().unwrap();
     let enterprises: usize = page
@@ -200,7 +184,7 @@ fn a_small_page_under_a_long_list_reads_the_page_not_the_list() {
 
 /// A store whose one country hosts `projects` projects, with statuses, start years and values
 /// spread over them: a hub far larger than the real dataset's, built straight from the model.
-fn hub(projects: usize) -> Seeded {
+fn hub(projects: usize) -> TempStore {
     use capgraph::model::{
         CountryAttrs, Dataset, Edge, EdgeProps, EdgeType, Id, Money, Node, NodeAttrs, ProjectAttrs,
         Status,
@@ -252,28 +236,10 @@ fn hub(projects: usize) -> Seeded {
         });
     }
     dataset.sort();
-    let dir = data_dir();
-    let store = DataDir::new(dir.path())
-        .seed(&dataset, "hub", &|_| {})
-        .expect("seeded");
-    Seeded {
-        store: Arc::new(store),
-        _dir: dir,
-    }
+    TempStore::of_dataset(&dataset, "hub")
 }
 
-static HUB: LazyLock<Seeded> = LazyLock::new(|| hub(100_000));
-
-fn run(store: &Arc<Store>, query: &str, variables: Value) -> Value {
-    let schema = build_schema(Arc::clone(store), &Limits::default());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime");
-    let request = Request::new(query).variables(Variables::from_json(variables));
-    let response = runtime.block_on(execute(&schema, request));
-    assert!(response.errors.is_empty(), "{:?}", response.errors);
-    response.data.into_json().expect("JSON data")
-}
+static HUB: LazyLock<TempStore> = LazyLock::new(|| hub(100_000));
 
 #[test]
 fn a_page_of_twenty_under_a_country_with_100000_projects_reads_about_twenty_records() {
@@ -357,4 +323,116 @@ fn a_filtered_ordered_page_reads_a_few_hundred_index_entries_and_answers_as_the_
             "{filter} {order}, page 2"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batching changes no answer
+
+/// A project's fields on every relationship a batch reads: lists, a single link, a paged
+/// connection cut per sibling with edge properties, and links of the next level.
+const PROJECT_FIELDS: &str = "id name status startYear valueUsd
+  hostCountries { code name }
+  sectors { id tier parent { id } }
+  sources { title }
+  zone { id name }
+  frameworks { id }
+  enterprises(first: 2) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { role sources { title } node { id headquarters { code } parent { id } ultimateParent { id } } }
+  }";
+
+/// Asks for each node of `nodes` alone, with `one` (a query taking `$key`), and checks that
+/// the answer is the node as the batched query gave it.
+#[track_caller]
+fn check_each_alone(nodes: &[Value], key: &str, one: &str, root: &str) {
+    for node in nodes {
+        check(one, json!({ "key": node[key] }), json!({ root: node }));
+    }
+}
+
+#[test]
+fn a_page_of_projects_answers_for_each_project_what_asking_for_it_alone_answers() {
+    // Arrange, Act: every project, a page at a time, each with its relationships batched.
+    let page = data(
+        &format!("{{ projects(first: 500) {{ nodes {{ {PROJECT_FIELDS} }} }} }}"),
+        json!({}),
+    );
+    let nodes = page["projects"]["nodes"].as_array().unwrap();
+
+    // Assert: the batch cut some enterprise pages short, and each project alone agrees.
+    let cut = nodes
+        .iter()
+        .filter(|p| p["enterprises"]["pageInfo"]["hasNextPage"] == true)
+        .count();
+    assert!(
+        cut > 0 && cut < nodes.len(),
+        "{cut} of {} pages cut",
+        nodes.len()
+    );
+    check_each_alone(
+        nodes,
+        "id",
+        &format!("query ($key: ID!) {{ project(id: $key) {{ {PROJECT_FIELDS} }} }}"),
+        "project",
+    );
+}
+
+/// A country's connections: ID-ordered pages cut per sibling, a page in another order (which
+/// reads the whole list), a filtered page, and a second level below each.
+const COUNTRY_FIELDS: &str = "code
+  projects(first: 3) { totalCount edges { cursor node { id sectors { id } } } }
+  latest: projects(first: 2, orderBy: [{ field: START_YEAR, direction: DESC }]) {
+    totalCount nodes { id startYear } }
+  power: projects(filter: { sector: [\"sector:power\"] }, first: 5) { totalCount nodes { id } }
+  headquarteredEnterprises(first: 3) {
+    totalCount nodes { id subsidiaries(first: 2) { totalCount nodes { id } } } }
+  zones(first: 2) { totalCount nodes { id } }";
+
+#[test]
+fn a_list_of_countries_answers_for_each_country_what_asking_for_it_alone_answers() {
+    let page = data(
+        &format!("{{ countries(first: 500) {{ nodes {{ {COUNTRY_FIELDS} }} }} }}"),
+        json!({}),
+    );
+    let nodes = page["countries"]["nodes"].as_array().unwrap();
+    assert!(nodes.len() > 10);
+    assert!(
+        nodes
+            .iter()
+            .any(|c| c["projects"]["totalCount"].as_u64() > Some(3)),
+        "some pages are cut"
+    );
+    check_each_alone(
+        nodes,
+        "code",
+        &format!("query ($key: String!) {{ country(code: $key) {{ {COUNTRY_FIELDS} }} }}"),
+        "country",
+    );
+}
+
+/// An enterprise's projects with and without its subsidiaries' (which reads the whole group).
+const ENTERPRISE_FIELDS: &str = "id
+  own: projects(first: 3) { totalCount edges { role node { id } } }
+  group: projects(includeSubsidiaries: true, first: 3) { totalCount edges { role node { id } } }
+  subsidiaries(first: 5) { totalCount nodes { id } }";
+
+#[test]
+fn a_page_of_enterprises_answers_for_each_enterprise_what_asking_for_it_alone_answers() {
+    let page = data(
+        &format!("{{ enterprises(first: 500) {{ nodes {{ {ENTERPRISE_FIELDS} }} }} }}"),
+        json!({}),
+    );
+    let nodes = page["enterprises"]["nodes"].as_array().unwrap();
+    assert!(
+        nodes
+            .iter()
+            .any(|e| e["group"]["totalCount"] != e["own"]["totalCount"]),
+        "some groups have more projects than their head"
+    );
+    check_each_alone(
+        nodes,
+        "id",
+        &format!("query ($key: ID!) {{ enterprise(id: $key) {{ {ENTERPRISE_FIELDS} }} }}"),
+        "enterprise",
+    );
 }

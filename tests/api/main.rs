@@ -1,10 +1,14 @@
-//! The black-box test suite: the real server on a free port, spoken to over HTTP the way a
-//! client would, with expectations computed from the seed files rather than written in. The
-//! harness is the one every test binary shares, in `tests/common/`.
+//! The API's test suite, with expectations computed from the seed files rather than written in.
 //!
-//! Read-only tests share one server (`helpers::shared_app`); tests that need other settings or
-//! other data start their own (`helpers::spawn_app_with`, `helpers::spawn_app_over`).
-//! `batching` is the exception: it counts store reads, so it runs the schema in-process.
+//! Two ways in, both from the shared harness in `tests/common/`:
+//! - over HTTP, the real server on a free port spoken to the way a client would, for what HTTP
+//!   adds: the contract (`http_contract`, `cors_and_request_ids`, `caching`, `limits`, ...).
+//!   Read-only tests share one server (`helpers::shared_app`); tests that need other settings
+//!   or other data start their own (`helpers::spawn_app_with`, `helpers::spawn_app_over`);
+//! - in-process, `common::schema::check(query, variables, expected)` against the schema over a
+//!   store seeded once, for resolver behaviour where HTTP adds nothing: `filters`, `lookup`,
+//!   `paging`, and `batching`, which also counts the store's reads.
+//!
 //! Set `TEST_LOG=1` to see the server's logs.
 
 #[path = "../common/mod.rs"]

@@ -1,11 +1,12 @@
-//! Relay pagination over HTTP: every row once going forward, the same rows going backward,
-//! and cursors that the API did not make are refused.
+//! Relay pagination, in-process (`common::schema`): every row once going forward, the same rows
+//! going backward, and cursors that the API did not make are refused.
 
 use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{ids, seed, shared_app, TestApp};
+use crate::common::schema::{data, error};
+use crate::helpers::{ids, seed};
 
 const PAGE: &str = r#"query ($first: Int, $after: String, $last: Int, $before: String, $order: [ProjectOrder!]) {
   projects(first: $first, after: $after, last: $last, before: $before, orderBy: $order) {
@@ -16,16 +17,16 @@ const PAGE: &str = r#"query ($first: Int, $after: String, $last: Int, $before: S
 }"#;
 
 /// Pages forward with `first: size`, returning every ID seen and the totalCount of each page.
-fn forward(app: &TestApp, size: usize, order: &Value) -> (Vec<String>, BTreeSet<u64>) {
+fn forward(size: usize, order: &Value) -> (Vec<String>, BTreeSet<u64>) {
     let mut seen = Vec::new();
     let mut totals = BTreeSet::new();
     let mut after = Value::Null;
     for _ in 0..1000 {
-        let data = app.data(
+        let answer = data(
             PAGE,
             json!({ "first": size, "after": after, "order": order }),
         );
-        let page = &data["projects"];
+        let page = &answer["projects"];
         let rows = ids(&page["edges"]);
         assert!(rows.len() <= size, "a page holds at most `first` rows");
         totals.insert(page["totalCount"].as_u64().unwrap());
@@ -41,7 +42,6 @@ fn forward(app: &TestApp, size: usize, order: &Value) -> (Vec<String>, BTreeSet<
 #[test]
 fn paging_forward_seven_at_a_time_visits_every_project_exactly_once() {
     // Arrange
-    let app = shared_app();
     let seeded: BTreeSet<String> = seed()
         .projects
         .iter()
@@ -49,7 +49,7 @@ fn paging_forward_seven_at_a_time_visits_every_project_exactly_once() {
         .collect();
 
     // Act
-    let (seen, totals) = forward(app, 7, &Value::Null);
+    let (seen, totals) = forward(7, &Value::Null);
 
     // Assert
     let unique: BTreeSet<String> = seen.iter().cloned().collect();
@@ -67,10 +67,9 @@ fn paging_forward_seven_at_a_time_visits_every_project_exactly_once() {
 
 #[test]
 fn paging_an_ordered_list_visits_every_project_exactly_once_in_that_order() {
-    let app = shared_app();
     let order = json!([{ "field": "START_YEAR", "direction": "DESC" }]);
-    let (seen, _) = forward(app, 7, &order);
-    let all = app.data(PAGE, json!({ "first": 500, "order": order }));
+    let (seen, _) = forward(7, &order);
+    let all = data(PAGE, json!({ "first": 500, "order": order }));
     assert_eq!(seen, ids(&all["projects"]["edges"]));
     assert_eq!(seen.len(), seed().projects.len());
 }
@@ -78,15 +77,14 @@ fn paging_an_ordered_list_visits_every_project_exactly_once_in_that_order() {
 #[test]
 fn paging_backward_with_last_and_before_gives_the_same_rows_in_the_same_order() {
     // Arrange
-    let app = shared_app();
-    let (forward_order, _) = forward(app, 7, &Value::Null);
+    let (forward_order, _) = forward(7, &Value::Null);
 
     // Act: from the end, seven at a time.
     let mut pages: Vec<Vec<String>> = Vec::new();
     let mut before = Value::Null;
     loop {
-        let data = app.data(PAGE, json!({ "last": 7, "before": before }));
-        let page = &data["projects"];
+        let answer = data(PAGE, json!({ "last": 7, "before": before }));
+        let page = &answer["projects"];
         pages.push(ids(&page["edges"]));
         if !page["pageInfo"]["hasPreviousPage"].as_bool().unwrap() {
             break;
@@ -102,10 +100,16 @@ fn paging_backward_with_last_and_before_gives_the_same_rows_in_the_same_order() 
 
 #[test]
 fn a_page_in_the_middle_knows_it_has_neighbours_on_both_sides() {
-    let app = shared_app();
-    let first = app.data(PAGE, json!({ "first": 3 }));
+    let mut seeded: Vec<String> = seed().project_ids(|_| true).into_iter().collect();
+    seeded.truncate(6);
+    let first = data(PAGE, json!({ "first": 3 }));
     let after = &first["projects"]["pageInfo"]["endCursor"];
-    let second = app.data(PAGE, json!({ "first": 3, "after": after }));
+    let second = data(PAGE, json!({ "first": 3, "after": after }));
+    assert_eq!(
+        ids(&second["projects"]["edges"]),
+        seeded[3..],
+        "the 4th to 6th IDs"
+    );
     let info = &second["projects"]["pageInfo"];
     assert_eq!(info["hasPreviousPage"], true);
     assert_eq!(info["hasNextPage"], true);
@@ -117,24 +121,23 @@ fn a_page_in_the_middle_knows_it_has_neighbours_on_both_sides() {
 
 #[test]
 fn a_cursor_the_api_did_not_make_is_bad_user_input() {
-    let app = shared_app();
     for cursor in [
         "bogus",
         "",
         "YzE6bm90IGFuIGlk",
         "YzE6cHJvamVjdDpuby1zdWNoLXByb2plY3Q",
     ] {
-        let message = app.error(
+        let message = error(
             PAGE,
             json!({ "first": 3, "after": cursor }),
             "BAD_USER_INPUT",
         );
         assert!(message.contains("after"), "{message}");
     }
-    app.error(
+    error(
         PAGE,
         json!({ "last": 3, "before": "bogus" }),
         "BAD_USER_INPUT",
     );
-    app.error(PAGE, json!({ "first": -1 }), "BAD_USER_INPUT");
+    error(PAGE, json!({ "first": -1 }), "BAD_USER_INPUT");
 }
