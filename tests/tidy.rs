@@ -229,13 +229,67 @@ fn module_of(file: &str) -> &str {
     first.strip_suffix(".rs").unwrap_or(first)
 }
 
-/// The code of a source file without its comment lines (`//`, `//!`, `///`): a module a comment
-/// mentions is not one the code uses.
-fn code_of(text: &str) -> String {
-    text.lines()
+/// A source file's code as the program is built from it: without comment lines (`//`, `//!`,
+/// `///`: a module a comment mentions is not one the code uses) and without its unit tests,
+/// which may reach anywhere for a fixture. An inline `#[cfg(test)] mod tests { .. }` is taken
+/// to run to the end of its file, as unit tests here do; also returns the names of the
+/// modules the file declares as `#[cfg(test)] mod name;`, whose files are test code too.
+fn split_code(text: &str) -> (String, Vec<String>) {
+    let lines: Vec<&str> = text
+        .lines()
         .filter(|line| !line.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    let mut code = Vec::new();
+    let mut test_files = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim() == "#[cfg(test)]" {
+            let item = lines[i + 1..]
+                .iter()
+                .map(|l| l.trim())
+                .position(|l| !l.starts_with("#["))
+                .map(|at| (i + 1 + at, lines[i + 1 + at].trim()));
+            if let Some((at, item)) = item {
+                let declaration = ["mod ", "pub mod ", "pub(crate) mod "]
+                    .iter()
+                    .find_map(|prefix| item.strip_prefix(prefix));
+                match declaration {
+                    Some(rest) if rest.ends_with(';') => {
+                        test_files.push(rest.trim_end_matches(';').trim().to_owned());
+                        i = at + 1;
+                        continue;
+                    }
+                    Some(_) => break,
+                    None => {}
+                }
+            }
+        }
+        code.push(lines[i]);
+        i += 1;
+    }
+    (code.join("\n"), test_files)
+}
+
+fn code_of(text: &str) -> String {
+    split_code(text).0
+}
+
+/// The files that `#[cfg(test)] mod name;` declarations make test code: `name.rs` or
+/// `name/mod.rs` beside a `mod.rs`, `lib.rs` or `main.rs`, or in the directory named after any
+/// other file.
+fn test_only_files(files: &[(String, String)]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for (file, text) in files {
+        let dir = match file.rsplit_once('/') {
+            Some((dir, "mod.rs" | "lib.rs" | "main.rs")) => dir.to_owned(),
+            _ => file.trim_end_matches(".rs").to_owned(),
+        };
+        for name in split_code(text).1 {
+            found.insert(format!("{dir}/{name}.rs"));
+            found.insert(format!("{dir}/{name}/mod.rs"));
+        }
+    }
+    found
 }
 
 fn is_ident(c: char) -> bool {
@@ -287,8 +341,9 @@ fn crate_uses(text: &str) -> BTreeSet<String> {
 /// file whose module has no row in the table.
 fn layering_violations(files: &[(String, String)], layers: &[(&str, &[&str])]) -> Vec<String> {
     let mut found = Vec::new();
+    let tests = test_only_files(files);
     for (file, text) in files {
-        if ABOVE_THE_LAYERS.contains(&file.as_str()) {
+        if ABOVE_THE_LAYERS.contains(&file.as_str()) || tests.contains(file) {
             continue;
         }
         let module = module_of(file);
@@ -328,8 +383,10 @@ fn upward_rows(layers: &[(&str, &[&str])]) -> Vec<String> {
 
 /// Files outside the edge whose code names `anyhow`.
 fn anyhow_outside_the_edge(files: &[(String, String)]) -> Vec<String> {
+    let tests = test_only_files(files);
     files
         .iter()
+        .filter(|(file, _)| !tests.contains(file))
         .filter(|(file, _)| !ANYHOW_EDGE.iter().any(|edge| file.starts_with(edge)))
         .filter(|(_, text)| code_of(text).contains("anyhow"))
         .map(|(file, _)| file.clone())
@@ -414,6 +471,41 @@ fn the_import_check_ignores_comments_macros_own_modules_and_the_top() {
     ]);
 
     assert_eq!(layering_violations(&files, LAYERS), Vec::<String>::new());
+}
+
+#[test]
+fn the_import_check_leaves_unit_tests_alone_but_not_the_code_around_them() {
+    let files = fake(&[
+        (
+            "src/store/mod.rs",
+            concat!(
+                "#[cfg(test)]\n",
+                "mod golden;\n",
+                "use crate::http::Thing;\n",
+                "#[cfg(test)]\n",
+                "#[allow(unused)]\n",
+                "mod tests {\n",
+                "    use crate::seed::load;\n",
+                "}\n",
+            ),
+        ),
+        (
+            "src/store/golden.rs",
+            "use crate::seed::{self, SeedFiles};\n",
+        ),
+        (
+            "src/store/read.rs",
+            "#[cfg(test)]\nfn helper() { crate::seed::load(); }\n",
+        ),
+    ]);
+
+    assert_eq!(
+        layering_violations(&files, LAYERS),
+        [
+            "src/store/mod.rs: `crate::http`, but `store` may only use [\"model\", \"text\"]",
+            "src/store/read.rs: `crate::seed`, but `store` may only use [\"model\", \"text\"]",
+        ]
+    );
 }
 
 #[test]
