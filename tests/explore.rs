@@ -11,15 +11,15 @@
 //! Needs `/usr/bin/chromium` (or `CHROMIUM`), `node` and `npm ci` at the repository root. Without
 //! them the test prints `skipped: <reason>` and passes, except under `CI=true`, where it fails.
 
-#[path = "common/browser.rs"]
-mod browser;
+mod common;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use browser::{assert_is_a_real_screenshot, repo_root, TestServer};
+use common::browser::{self, assert_is_a_real_screenshot, repo_root};
+use common::spawn_app;
 
 /// Longest the browser script may run before the test kills it and fails (it takes about 12 s).
 const BROWSER_DEADLINE: Duration = Duration::from_secs(120);
@@ -44,8 +44,8 @@ fn the_explorer_shows_what_the_api_answers_with_the_network_off() {
     let Some(chromium) = browser::browser_or_skip() else {
         return;
     };
-    let server = TestServer::start();
-    let api = Api::new(&server.origin());
+    let server = spawn_app();
+    let api = Api::new(&server.address);
     let docs = repo_root().join("docs");
     let map_shot = docs.join("explore-map.png");
     let graph_shot = docs.join("explore-graph.png");
@@ -68,7 +68,7 @@ fn the_explorer_shows_what_the_api_answers_with_the_network_off() {
     let report = browser::drive_browser(
         &chromium,
         "tests/browser/explore.mjs",
-        &[server.origin().as_ref(), config_file.path().as_os_str()],
+        &[server.address.as_ref(), config_file.path().as_os_str()],
         BROWSER_DEADLINE,
     );
     println!(
@@ -84,7 +84,7 @@ fn the_explorer_shows_what_the_api_answers_with_the_network_off() {
     assert_eq!(report["pageErrors"], json!([]), "{report:#}");
     // A Content-Security-Policy violation is a console error too.
     assert_eq!(report["consoleErrors"], json!([]), "{report:#}");
-    let origin = server.origin();
+    let origin = &server.address;
     for url in report["requests"].as_array().expect("a list of URLs") {
         let url = url.as_str().expect("a URL");
         assert!(

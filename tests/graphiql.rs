@@ -6,8 +6,7 @@
 //! Needs `/usr/bin/chromium` (or `CHROMIUM`), `node` and `npm ci` at the repository root. Without
 //! them the test prints `skipped: <reason>` and passes, except under `CI=true`, where it fails.
 
-#[path = "common/browser.rs"]
-mod browser;
+mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -15,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use browser::{assert_is_a_real_screenshot, repo_root, TestServer};
+use common::browser::{self, assert_is_a_real_screenshot, repo_root};
+use common::spawn_app;
 
 /// Longest the browser script may run before the test kills it and fails.
 const BROWSER_DEADLINE: Duration = Duration::from_secs(45);
@@ -31,7 +31,7 @@ fn graphiql_runs_a_query_and_shows_the_answer_with_the_network_off() {
     let Some(chromium) = browser::browser_or_skip() else {
         return;
     };
-    let server = TestServer::start();
+    let server = spawn_app();
     let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("graphiql.png");
     let _ = std::fs::remove_file(&screenshot);
 
@@ -41,7 +41,7 @@ fn graphiql_runs_a_query_and_shows_the_answer_with_the_network_off() {
         &chromium,
         "tests/browser/graphiql.mjs",
         &[
-            server.url().as_ref(),
+            server.url("/").as_ref(),
             QUERY,
             screenshot.to_str().expect("a UTF-8 path"),
             COMPLETION_PREFIX,
@@ -62,7 +62,7 @@ fn graphiql_runs_a_query_and_shows_the_answer_with_the_network_off() {
     assert_eq!(report["status"], 200, "{report:#}");
     let requests = report["requests"].as_array().expect("a list of URLs");
     assert!(!requests.is_empty(), "{report:#}");
-    let origin = server.url();
+    let origin = server.url("/");
     for url in requests {
         let url = url.as_str().expect("a URL");
         assert!(

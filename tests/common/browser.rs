@@ -1,43 +1,27 @@
 //! Driving headless Chromium from a Rust test, shared by `tests/graphiql.rs` and
-//! `tests/explore.rs`: finding the tools (or skipping, except under `CI=true`), the real server
-//! on a loopback port, running a `tests/browser/*.mjs` script under a deadline and reading its
-//! one-line JSON report, and checking a screenshot.
-
-// Each test binary uses a part of this module.
-#![allow(dead_code)]
+//! `tests/explore.rs`: finding the tools (or skipping by the harness's rule, [`require`]),
+//! running a `tests/browser/*.mjs` script under a deadline and reading its one-line JSON report,
+//! and checking a screenshot. The server they drive is the harness's [`super::server`].
 
 use std::ffi::OsStr;
-use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use actix_web::dev::ServerHandle;
-use capgraph::config::Settings;
-use capgraph::startup::Application;
 use serde_json::Value;
+
+use super::skip::{node_packages, require};
 
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Chromium's path when the browser, node and puppeteer-core are all there. Otherwise the test
-/// prints `skipped: <reason>` and gets `None`, except under `CI=true`, where it fails.
+/// Chromium's path when the browser, node and puppeteer-core are all there; otherwise `None`
+/// after [`require`] has said why (or failed the test under `CI=true`).
 pub fn browser_or_skip() -> Option<PathBuf> {
-    match browser_tools() {
-        Ok(chromium) => Some(chromium),
-        Err(reason) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true, so the browser test may not be skipped: {reason}")
-        }
-        Err(reason) => {
-            // Straight to stderr: libtest hides what `println!` prints in a passing test.
-            let _ = writeln!(std::io::stderr(), "skipped: {reason}");
-            None
-        }
-    }
+    require(browser_tools())
 }
 
 /// Finds the browser, node and puppeteer-core, or says which is missing.
@@ -47,14 +31,7 @@ fn browser_tools() -> Result<PathBuf, String> {
     if !chromium.is_file() {
         return Err(format!("no Chromium at {}", chromium.display()));
     }
-    match Command::new("node").arg("--version").output() {
-        Ok(output) if output.status.success() => {}
-        _ => return Err("no `node` on PATH".into()),
-    }
-    let puppeteer = repo_root().join("node_modules/puppeteer-core/package.json");
-    if !puppeteer.is_file() {
-        return Err("puppeteer-core is not installed: run `npm ci` at the repository root".into());
-    }
+    node_packages(&["puppeteer-core"])?;
     Ok(chromium)
 }
 
@@ -137,60 +114,4 @@ pub fn assert_is_a_real_screenshot(path: &Path, size: (u32, u32), min_bytes: usi
         png.len(),
         path.display()
     );
-}
-
-/// The real server on `127.0.0.1:0` over a fresh data directory, on its own thread; stopped on drop.
-pub struct TestServer {
-    pub port: u16,
-    handle: ServerHandle,
-    thread: Option<JoinHandle<()>>,
-    _data: tempfile::TempDir,
-}
-
-impl TestServer {
-    pub fn start() -> TestServer {
-        let data = tempfile::tempdir().expect("a temp dir");
-        let settings = Settings::new(
-            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
-            data.path().to_path_buf(),
-        );
-        let (tx, rx) = mpsc::channel();
-        let thread = thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let app = Application::build(settings)
-                    .await
-                    .expect("the server starts");
-                tx.send((app.port(), app.handle())).expect("the test waits");
-                app.run_until_stopped().await.expect("the store flushes");
-            })
-        });
-        let (port, handle) = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server starts within 30s");
-        TestServer {
-            port,
-            handle,
-            thread: Some(thread),
-            _data: data,
-        }
-    }
-
-    /// `http://127.0.0.1:PORT`, with no trailing slash.
-    pub fn origin(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// The root page, `http://127.0.0.1:PORT/`.
-    pub fn url(&self) -> String {
-        format!("{}/", self.origin())
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        actix_web::rt::System::new().block_on(self.handle.stop(true));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }

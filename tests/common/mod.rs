@@ -11,11 +11,13 @@
 //! - [`seed_json`]: the seed files as plain JSON, to compute what to expect.
 //! - [`skip`]: when a tool is missing, skip loudly on stderr, or fail under `CI=true`.
 //! - [`readme`]: reading the README as its tests do.
+//! - [`browser`]: headless Chromium for the browser tests: its tools, scripts and screenshots.
 
 // Each test binary uses a part of the harness.
 #![allow(dead_code, unused_imports)]
 
 pub mod answers;
+pub mod browser;
 pub mod command;
 pub mod data;
 pub mod readme;
