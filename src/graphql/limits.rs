@@ -71,7 +71,7 @@ impl Default for Limits {
             max_of_type_depth: 10,
             max_introspection_fields: 3,
             introspection: true,
-            max_page: 500,
+            max_page: super::connection::MAX_PAGE as usize,
             max_concurrent_queries: 4,
             max_queued_queries: 128,
             max_concurrent_exports: 4,
