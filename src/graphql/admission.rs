@@ -3,12 +3,11 @@
 //! when none is free, and is refused with `OVERLOADED` when the queue is full too. So a crowd of
 //! costly queries can neither queue without bound nor crowd out the cheap ones (a lookup,
 //! `{ __typename }`), which never wait for a slot.
-//! The costs of documents seen before are remembered, so that while the slots are full a
+//! The document cache remembers what each document cost, so that while the slots are full a
 //! costly document is refused before it is even parsed: refusing stays cheaper than serving.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_graphql::ServerError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -18,19 +17,13 @@ use super::error::{coded_error, ErrorCode};
 /// Queries at or below this cost run without a slot: a point lookup with a few nested lists.
 pub const UNMETERED_COST: usize = 100;
 
-/// Most document costs remembered; past it the memory starts afresh, so it stays bounded.
-const REMEMBERED_COSTS: usize = 4_096;
-
-/// The slots and the remembered costs shared by every request of one schema; documents are
-/// named by the hash of their text, as [`super::pipeline`] computes it once per request.
+/// The slots and the queue shared by every request of one schema.
 pub struct Admission {
     slots: Arc<Semaphore>,
     max: usize,
     /// Costly queries waiting for a slot, and how many may.
     waiting: AtomicUsize,
     max_waiting: usize,
-    /// Cost by document text hash, as validation found it.
-    costs: Mutex<HashMap<u64, usize>>,
 }
 
 impl Admission {
@@ -40,19 +33,13 @@ impl Admission {
             max: max_concurrent,
             waiting: AtomicUsize::new(0),
             max_waiting,
-            costs: Mutex::default(),
         }
     }
 
-    /// Before parsing: refuses a document known to be costly while every slot and every place
-    /// in the queue is taken.
-    pub fn refuse_if_full(&self, document: u64) -> Result<(), ServerError> {
-        let known = self
-            .costs
-            .lock()
-            .ok()
-            .and_then(|c| c.get(&document).copied());
-        if let Some(cost) = known.filter(|&cost| cost > UNMETERED_COST) {
+    /// Before parsing: refuses a document known to be costly (its cost when last validated)
+    /// while every slot and every place in the queue is taken.
+    pub fn refuse_if_full(&self, known_cost: Option<usize>) -> Result<(), ServerError> {
+        if let Some(cost) = known_cost.filter(|&cost| cost > UNMETERED_COST) {
             if self.slots.available_permits() == 0
                 && self.waiting.load(Ordering::Relaxed) >= self.max_waiting
             {
@@ -60,16 +47,6 @@ impl Admission {
             }
         }
         Ok(())
-    }
-
-    /// After validation: remembers what the document cost.
-    pub fn remember(&self, document: u64, cost: usize) {
-        if let Ok(mut costs) = self.costs.lock() {
-            if costs.len() >= REMEMBERED_COSTS {
-                costs.clear();
-            }
-            costs.insert(document, cost);
-        }
     }
 
     /// Before execution: a slot for a costly query (`None` for a cheap one, which needs none),

@@ -1,8 +1,10 @@
 //! The parsed-document cache: a document text seen before is neither parsed nor checked
 //! against the document limits again. Clients send the same few documents with different
 //! variables, and parsing was the largest single cost of a point lookup. Validation still runs
-//! on every request, since it depends on the variables.
+//! on every request, since it depends on the variables; the entry keeps the cost validation
+//! last found, which is what admission knows of a document before it is parsed.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_graphql::parser::types::ExecutableDocument;
@@ -14,15 +16,38 @@ const CACHED_TEXT_BYTES: u64 = 2 * 1024 * 1024;
 
 /// Documents that parsed and passed the document limits, by their text.
 pub struct DocumentCache {
-    documents: Cache<Box<str>, Arc<ExecutableDocument>, TextLength>,
+    documents: Cache<Box<str>, Arc<CachedDocument>, TextLength>,
+}
+
+/// One document as parsed, with what validating it last cost.
+pub struct CachedDocument {
+    document: ExecutableDocument,
+    /// `usize::MAX` until a validation has measured it.
+    cost: AtomicUsize,
+}
+
+impl CachedDocument {
+    /// A copy of the parsed document, for async-graphql to own.
+    pub fn document(&self) -> ExecutableDocument {
+        self.document.clone()
+    }
+
+    /// The cost the last validation found, if one has run.
+    pub fn cost(&self) -> Option<usize> {
+        Some(self.cost.load(Ordering::Relaxed)).filter(|&cost| cost != usize::MAX)
+    }
+
+    pub fn set_cost(&self, cost: usize) {
+        self.cost.store(cost, Ordering::Relaxed);
+    }
 }
 
 /// Weighs an entry by its text, which bounds the size of its parsed form.
 #[derive(Clone)]
 struct TextLength;
 
-impl Weighter<Box<str>, Arc<ExecutableDocument>> for TextLength {
-    fn weight(&self, text: &Box<str>, _: &Arc<ExecutableDocument>) -> u64 {
+impl Weighter<Box<str>, Arc<CachedDocument>> for TextLength {
+    fn weight(&self, text: &Box<str>, _: &Arc<CachedDocument>) -> u64 {
         text.len() as u64 + 1
     }
 }
@@ -36,15 +61,19 @@ impl Default for DocumentCache {
 }
 
 impl DocumentCache {
-    /// A copy of the parsed form of `text`, if it has been seen and kept.
-    pub fn get(&self, text: &str) -> Option<ExecutableDocument> {
-        self.documents.get(text).map(|document| (*document).clone())
+    /// The parsed form of `text`, if it has been seen and kept.
+    pub fn get(&self, text: &str) -> Option<Arc<CachedDocument>> {
+        self.documents.get(text)
     }
 
     /// Keeps the parsed form of `text`, which has passed every document limit.
-    pub fn insert(&self, text: &str, document: &ExecutableDocument) {
-        self.documents
-            .insert(text.into(), Arc::new(document.clone()));
+    pub fn insert(&self, text: &str, document: ExecutableDocument) -> Arc<CachedDocument> {
+        let cached = Arc::new(CachedDocument {
+            document,
+            cost: AtomicUsize::new(usize::MAX),
+        });
+        self.documents.insert(text.into(), Arc::clone(&cached));
+        cached
     }
 }
 
@@ -58,9 +87,12 @@ mod tests {
         let text = "query Q($id: ID!) { project(id: $id) { name } }";
         assert!(cache.get(text).is_none());
         let parsed = async_graphql::parser::parse_query(text).unwrap();
-        cache.insert(text, &parsed);
+        cache.insert(text, parsed.clone());
         let cached = cache.get(text).expect("kept");
-        assert_eq!(format!("{cached:?}"), format!("{parsed:?}"));
+        assert_eq!(format!("{:?}", cached.document()), format!("{parsed:?}"));
+        assert_eq!(cached.cost(), None);
+        cached.set_cost(7);
+        assert_eq!(cache.get(text).and_then(|c| c.cost()), Some(7));
         assert!(cache.get("{ project(id: \"x\") { name } }").is_none());
     }
 
@@ -70,7 +102,7 @@ mod tests {
         let parsed = async_graphql::parser::parse_query("{ __typename }").unwrap();
         let padding = " ".repeat(64 * 1024);
         for i in 0..100 {
-            cache.insert(&format!("{{ __typename }}{padding}# {i}"), &parsed);
+            cache.insert(&format!("{{ __typename }}{padding}# {i}"), parsed.clone());
         }
         assert!(cache.documents.weight() <= CACHED_TEXT_BYTES);
         assert!(cache.documents.len() < 100);

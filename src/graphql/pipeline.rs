@@ -4,9 +4,8 @@
 //! concern because async-graphql wraps every field of every request in a boxed future per
 //! extension; each concern keeps its own module and state.
 
-use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
@@ -16,7 +15,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Value, Variables};
 
 use super::admission::Admission;
-use super::documents::DocumentCache;
+use super::documents::{CachedDocument, DocumentCache};
 use super::execution::FieldPolicy;
 use super::limits::{self, Limits};
 
@@ -25,7 +24,6 @@ pub struct Pipeline {
     limits: Arc<Limits>,
     documents: Arc<DocumentCache>,
     admission: Arc<Admission>,
-    hasher: RandomState,
 }
 
 impl Pipeline {
@@ -37,7 +35,6 @@ impl Pipeline {
                 limits.max_concurrent_queries,
                 limits.max_queued_queries,
             )),
-            hasher: RandomState::new(),
         }
     }
 }
@@ -48,8 +45,7 @@ impl ExtensionFactory for Pipeline {
             limits: Arc::clone(&self.limits),
             documents: Arc::clone(&self.documents),
             admission: Arc::clone(&self.admission),
-            hasher: self.hasher.clone(),
-            document: AtomicU64::new(0),
+            document: OnceLock::new(),
             cost: AtomicUsize::new(usize::MAX),
             policy: FieldPolicy::default(),
         })
@@ -61,10 +57,10 @@ struct RequestPipeline {
     limits: Arc<Limits>,
     documents: Arc<DocumentCache>,
     admission: Arc<Admission>,
-    hasher: RandomState,
-    /// The hash of this request's document text, which names it to admission.
-    document: AtomicU64,
-    /// The validated cost of this request's document.
+    /// This request's document as the cache keeps it, where validation leaves its cost.
+    document: OnceLock<Arc<CachedDocument>>,
+    /// What validating this request cost, with its own variables (the cache's entry holds the
+    /// last request's, which another request may overwrite at any moment).
     cost: AtomicUsize,
     policy: FieldPolicy,
 }
@@ -84,16 +80,18 @@ impl Extension for RequestPipeline {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let document = self.hasher.hash_one(query);
-        self.document.store(document, Ordering::Relaxed);
-        self.admission.refuse_if_full(document)?;
-        if let Some(parsed) = self.documents.get(query) {
+        if let Some(cached) = self.documents.get(query) {
+            self.admission.refuse_if_full(cached.cost())?;
+            let parsed = cached.document();
+            let _ = self.document.set(cached);
             return Ok(parsed);
         }
         limits::check_tokens(query, &self.limits)?;
         let parsed = next.run(ctx, query, variables).await?;
         limits::check_document(&parsed, &self.limits)?;
-        self.documents.insert(query, &parsed);
+        let _ = self
+            .document
+            .set(self.documents.insert(query, parsed.clone()));
         Ok(parsed)
     }
 
@@ -104,8 +102,9 @@ impl Extension for RequestPipeline {
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
         self.cost.store(result.complexity, Ordering::Relaxed);
-        self.admission
-            .remember(self.document.load(Ordering::Relaxed), result.complexity);
+        if let Some(cached) = self.document.get() {
+            cached.set_cost(result.complexity);
+        }
         Ok(result)
     }
 
