@@ -11,16 +11,16 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::LazyLock;
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use common::{node_packages, python_modules, require, TestApp};
+use common::{node_packages, python_modules, report_of, require, TestApp};
 
 /// Longest one client script may run before the test kills it and fails.
 const CLIENT_DEADLINE: Duration = Duration::from_secs(60);
@@ -597,44 +597,12 @@ fn run_client(program: &str, args: &[&str], stdin: &str) -> Value {
     let writer = thread::spawn(move || {
         let _ = input.write_all(stdin.as_bytes());
     });
-    let stdout = read_all(child.stdout.take().expect("piped"));
-    let stderr = read_all(child.stderr.take().expect("piped"));
-    let deadline = started + CLIENT_DEADLINE;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for the client") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{program} {args:?} ran past {CLIENT_DEADLINE:?}; stderr:\n{}",
-                stderr.join().unwrap()
-            );
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
+    let report = report_of(child, &format!("{program} {args:?}"), CLIENT_DEADLINE);
     let _ = writer.join();
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
     println!(
         "{program} {} finished in {:.1}s",
         args[0],
         started.elapsed().as_secs_f64()
     );
-    assert!(
-        status.success(),
-        "{program} {args:?} failed ({status}):\n{stderr}\n{stdout}"
-    );
-    let last = stdout.lines().last().unwrap_or_default();
-    serde_json::from_str(last).unwrap_or_else(|e| {
-        panic!("{program} {args:?} printed no report ({e}):\n{stdout}\n{stderr}")
-    })
-}
-
-fn read_all(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        let _ = pipe.read_to_string(&mut text);
-        text
-    })
+    report
 }

@@ -1,18 +1,7 @@
 //! The explorer served from the binary: the page with its Content-Security-Policy, and every
 //! asset it loads with the right content type, nothing from the network.
 
-use crate::helpers::{header, shared_app, StatusCode};
-
-/// The values of every `attr="..."` in a page.
-fn attribute_values(html: &str, attr: &str) -> Vec<String> {
-    let needle = format!("{attr}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(at, _)| {
-            let rest = &html[at + needle.len()..];
-            rest.find('"').map(|end| rest[..end].to_owned())
-        })
-        .collect()
-}
+use crate::helpers::{attribute_values, header, shared_app, StatusCode};
 
 fn expected_content_type(asset: &str) -> &'static str {
     match asset.rsplit('.').next() {

@@ -2,18 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{header, shared_app, StatusCode};
-
-/// The values of every `attr="..."` in a page.
-fn attribute_values(html: &str, attr: &str) -> Vec<String> {
-    let needle = format!("{attr}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(at, _)| {
-            let rest = &html[at + needle.len()..];
-            rest.find('"').map(|end| rest[..end].to_owned())
-        })
-        .collect()
-}
+use crate::helpers::{attribute_values, header, shared_app, StatusCode};
 
 #[test]
 fn graphiql_is_served_at_the_root_and_at_graphiql_with_nothing_from_the_network() {

@@ -10,3 +10,14 @@ pub use crate::common::server::*;
 pub fn data_dir() -> tempfile::TempDir {
     temp_dir("api")
 }
+
+/// The values of every `attr="..."` in a page.
+pub fn attribute_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!("{attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + needle.len()..];
+            rest.find('"').map(|end| rest[..end].to_owned())
+        })
+        .collect()
+}

@@ -12,14 +12,12 @@
 // and reads the page at 360 px wide. It prints one JSON line on stdout, and the Rust test judges
 // it against the API.
 //
-// The network is off for the browser, as in tests/browser/graphiql.mjs: no host name resolves but
+// The network is off for the browser, as offline.mjs sets it up: no host name resolves but
 // 127.0.0.1, other traffic goes to a proxy on a closed port, and on top of that every request
 // for anything but the server's origin (or a data: URL) is intercepted, aborted and reported.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { readFileSync } from 'node:fs';
+import { launchOffline, STEP_TIMEOUT_MS, stopwatch } from './offline.mjs';
 
 const [origin, configPath] = process.argv.slice(2);
 if (!origin || !configPath) {
@@ -28,35 +26,9 @@ if (!origin || !configPath) {
 }
 const config = JSON.parse(readFileSync(configPath, 'utf8'));
 
-// Long enough for a slow CI machine, short enough that the Rust test ends well inside its deadline.
-const STEP_TIMEOUT_MS = 20_000;
-
-const started = Date.now();
-const timings = {};
-const mark = (name) => {
-  timings[name] = Date.now() - started;
-};
-
-const profile = mkdtempSync(join(tmpdir(), 'capgraph-chromium-'));
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  userDataDir: profile,
-  defaultViewport: { width: 1280, height: 800 },
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    '--proxy-server=http://127.0.0.1:9',
-    // Stable screenshots: the same fonts and no smoothing differences between runs.
-    '--font-render-hinting=none',
-  ],
-});
+const { timings, mark } = stopwatch();
+// Stable screenshots: the same fonts and no smoothing differences between runs.
+const { browser, close } = await launchOffline(['--font-render-hinting=none']);
 
 const report = {
   requests: [],
@@ -282,6 +254,5 @@ try {
 
   console.log(JSON.stringify(report));
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }

@@ -8,13 +8,9 @@
 // the Query type, and types the start of a query into the emptied editor to see what completion
 // offers. It prints one JSON line on stdout, and the Rust test judges it: { result, status,
 // requests, failedRequests, pageErrors, consoleErrors, docs, typed, completions, timings }.
-// The network is off for the browser: every host name resolves to nothing but 127.0.0.1, and any
-// other traffic goes to a proxy on a closed loopback port, so a page that needed a CDN would fail.
+// The network is off for the browser (see offline.mjs), so a page that needed a CDN would fail.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launchOffline, STEP_TIMEOUT_MS, stopwatch } from './offline.mjs';
 
 const [url, query, screenshot, typing] = process.argv.slice(2);
 if (!url || !query || !screenshot || !typing) {
@@ -22,37 +18,9 @@ if (!url || !query || !screenshot || !typing) {
   process.exit(2);
 }
 
-// Long enough for a slow CI machine, short enough that the Rust test ends well inside a minute.
-const STEP_TIMEOUT_MS = 20_000;
-
-const started = Date.now();
-const timings = {};
-const mark = (name) => {
-  timings[name] = Date.now() - started;
-};
-
-// A fresh profile: GraphiQL keeps the last query and tabs in localStorage.
-const profile = mkdtempSync(join(tmpdir(), 'capgraph-chromium-'));
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  userDataDir: profile,
-  defaultViewport: { width: 1280, height: 800 },
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    // The network is off: no name resolves but the loopback address itself...
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    // ...and a request to a literal address goes to a proxy that is not there. Chromium never
-    // sends loopback traffic through a proxy, so the server on 127.0.0.1 is still reached.
-    '--proxy-server=http://127.0.0.1:9',
-  ],
-});
+const { timings, mark } = stopwatch();
+// A fresh profile each run: GraphiQL keeps the last query and tabs in localStorage.
+const { browser, close } = await launchOffline();
 
 try {
   mark('launched');
@@ -192,6 +160,5 @@ try {
     }),
   );
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }

@@ -4,14 +4,13 @@
 //! and checking a screenshot. The server they drive is the harness's [`super::server`].
 
 use std::ffi::OsStr;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
+use super::command::report_of;
 use super::skip::{node_packages, require};
 
 pub fn repo_root() -> &'static Path {
@@ -43,7 +42,7 @@ pub fn drive_browser<S: AsRef<OsStr>>(
     args: &[S],
     deadline: Duration,
 ) -> Value {
-    let mut child = Command::new("node")
+    let child = Command::new("node")
         .arg(script)
         .args(args)
         .current_dir(repo_root())
@@ -53,45 +52,7 @@ pub fn drive_browser<S: AsRef<OsStr>>(
         .stderr(Stdio::piped())
         .spawn()
         .expect("node starts");
-    // Read both pipes on their own threads so a chatty child never blocks on a full pipe.
-    let stdout = read_all(child.stdout.take().expect("piped"));
-    let stderr = read_all(child.stderr.take().expect("piped"));
-    let give_up = Instant::now() + deadline;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for node") {
-            break status;
-        }
-        if Instant::now() > give_up {
-            // SIGTERM first: puppeteer then closes Chromium, which SIGKILL would leave running.
-            let _ = Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
-            thread::sleep(Duration::from_secs(3));
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{script} ran past {deadline:?}; stderr:\n{}",
-                stderr.join().unwrap()
-            );
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
-    assert!(
-        status.success(),
-        "{script} failed ({status}):\n{stderr}\n{stdout}"
-    );
-    let last = stdout.lines().last().unwrap_or_default();
-    serde_json::from_str(last)
-        .unwrap_or_else(|e| panic!("{script} printed no report ({e}):\n{stdout}\n{stderr}"))
-}
-
-fn read_all(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        let _ = pipe.read_to_string(&mut text);
-        text
-    })
+    report_of(child, script, deadline)
 }
 
 /// A PNG of the given size, and big enough (`min_bytes`) that it shows more than a blank page.

@@ -1,8 +1,13 @@
 //! The built `capgraph` binary, run hermetically: whatever the developer's shell exports, a test
-//! sees only the variables it sets itself.
+//! sees only the variables it sets itself; and waiting for a test's script with a deadline.
 
 use std::ffi::OsStr;
-use std::process::{Command, Output};
+use std::io::Read;
+use std::process::{Child, Command, Output};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 /// Removes from `command`'s environment every variable capgraph reads: all `CAPGRAPH_*` (flag
 /// twins, and the typo warning's subject) and `RUST_LOG`. Variables the test then sets with
@@ -35,4 +40,49 @@ pub fn capgraph_output<S: AsRef<OsStr>>(args: &[S]) -> Output {
 /// Output bytes as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Waits for a script the test started with piped stdout and stderr, and returns the JSON report
+/// it prints as its last stdout line. Fails the test if it fails, prints no report, or runs past
+/// `deadline`; then it is stopped with SIGTERM first (puppeteer closes Chromium on it, which
+/// SIGKILL would leave running), and killed if it is still there 3 s later.
+pub fn report_of(mut child: Child, what: &str, deadline: Duration) -> Value {
+    // Read both pipes on their own threads so a chatty child never blocks on a full pipe.
+    let stdout = read_all(child.stdout.take().expect("stdout is piped"));
+    let stderr = read_all(child.stderr.take().expect("stderr is piped"));
+    let give_up = Instant::now() + deadline;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for a child process") {
+            break status;
+        }
+        if Instant::now() > give_up {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            thread::sleep(Duration::from_secs(3));
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{what} ran past {deadline:?}; stderr:\n{}",
+                stderr.join().unwrap()
+            );
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    assert!(
+        status.success(),
+        "{what} failed ({status}):\n{stderr}\n{stdout}"
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(last)
+        .unwrap_or_else(|e| panic!("{what} printed no report ({e}):\n{stdout}\n{stderr}"))
+}
+
+fn read_all(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
 }
