@@ -415,6 +415,36 @@ fn seed_check_on_the_base_fixture_exits_0() {
 }
 
 #[test]
+fn seed_check_lists_descriptive_titles_and_undated_usd_figures_but_still_exits_0() {
+    // Arrange: the base fixture's `source:alpha` is titled "Alpha report on a made-up port", and
+    // this case drops the year from its US$150 million figure.
+    let dir = fixture_dir("gaps");
+
+    // Act
+    let output = capgraph_output(&[
+        "seed".as_ref(),
+        "--check".as_ref(),
+        "--from".as_ref(),
+        dir.path().as_os_str(),
+    ]);
+
+    // Assert
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "stdout:\n{stdout}");
+    assert!(
+        stdout.contains("titles that read as descriptions, not headlines: 1\n")
+            && stdout.contains("source:alpha: \"Alpha report on a made-up port\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("USD figures without a year: 1\n")
+            && stdout
+                .contains("project:river-port $.projects[0].value[0]: US$ 150000000 (total cost)"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn the_dataset_embedded_in_the_binary_loads_without_problems() {
     // Arrange
     let files = SeedFiles::embedded();
