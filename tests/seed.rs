@@ -357,6 +357,16 @@ fn problems_in_several_files_are_all_reported_in_one_run() {
 // ---------------------------------------------------------------------------------------------
 // The command line
 
+/// `capgraph seed --check --from <dir>`, run to completion.
+fn seed_check(dir: &TempDir) -> std::process::Output {
+    capgraph_output(&[
+        "seed".as_ref(),
+        "--check".as_ref(),
+        "--from".as_ref(),
+        dir.path().as_os_str(),
+    ])
+}
+
 #[test]
 fn seed_check_on_a_bad_directory_exits_2_and_prints_every_problem_on_stderr() {
     // Arrange
@@ -369,12 +379,7 @@ fn seed_check_on_a_bad_directory_exits_2_and_prints_every_problem_on_stderr() {
     ];
 
     // Act
-    let output = capgraph_output(&[
-        "seed".as_ref(),
-        "--check".as_ref(),
-        "--from".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let output = seed_check(&dir);
 
     // Assert
     let stderr = text(&output.stderr);
@@ -397,12 +402,7 @@ fn seed_check_on_the_base_fixture_exits_0() {
     let dir = fixture_dir("base");
 
     // Act
-    let output = capgraph_output(&[
-        "seed".as_ref(),
-        "--check".as_ref(),
-        "--from".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let output = seed_check(&dir);
 
     // Assert
     assert_eq!(
@@ -421,12 +421,7 @@ fn seed_check_lists_descriptive_titles_and_undated_usd_figures_but_still_exits_0
     let dir = fixture_dir("gaps");
 
     // Act
-    let output = capgraph_output(&[
-        "seed".as_ref(),
-        "--check".as_ref(),
-        "--from".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let output = seed_check(&dir);
 
     // Assert
     let stdout = text(&output.stdout);
