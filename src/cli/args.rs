@@ -283,7 +283,7 @@ pub struct ServeArgs {
     /// Answer introspection (`__schema`, `__type`), which GraphiQL and client tooling need.
     #[arg(long, env = "CAPGRAPH_INTROSPECTION", value_enum, default_value_t = Switch::On)]
     pub introspection: Switch,
-    /// Most costly queries (cost over 100) running at once; more wait in a queue.
+    /// Most costly queries (cost over 100) running at once on each worker; more wait in a queue.
     #[arg(long, env = "CAPGRAPH_MAX_CONCURRENT_QUERIES", default_value_t = Limits::default().max_concurrent_queries)]
     pub max_concurrent_queries: usize,
     /// Most costly queries waiting for a slot; more get 503 with Retry-After.

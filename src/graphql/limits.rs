@@ -44,7 +44,8 @@ pub struct Limits {
     pub introspection: bool,
     /// Largest `first` or `last` on any connection (and most IDs in one `nodes` call).
     pub max_page: usize,
-    /// Most queries costing over `admission::UNMETERED_COST` that run at once; more wait.
+    /// Most queries costing over `admission::UNMETERED_COST` that run at once on one worker
+    /// thread; more wait.
     pub max_concurrent_queries: usize,
     /// Most such queries waiting for a slot; more are refused with `OVERLOADED` (HTTP 503 and
     /// `Retry-After`).
@@ -72,7 +73,7 @@ impl Default for Limits {
             max_introspection_fields: 3,
             introspection: true,
             max_page: super::connection::MAX_PAGE as usize,
-            max_concurrent_queries: 4,
+            max_concurrent_queries: 2,
             max_queued_queries: 128,
             max_concurrent_exports: 4,
             max_body_bytes: 64 * 1024,
