@@ -14,7 +14,7 @@ use crate::text::{self, Lookup};
 pub type IdSet = BTreeSet<Id>;
 
 /// An inclusive range of whole numbers; either end may be left open.
-#[derive(InputObject, Debug, Clone, Copy, Default)]
+#[derive(InputObject, Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct IntRange {
     /// Smallest value kept (inclusive).
     pub min: Option<i32>,
@@ -37,6 +37,24 @@ pub struct FloatRange {
     pub max: Option<f64>,
 }
 
+// Equal as cache keys when their bits are equal: GraphQL floats are never NaN, so this is
+// the ordinary equality, and it can be hashed.
+impl PartialEq for FloatRange {
+    fn eq(&self, other: &Self) -> bool {
+        self.min.map(f64::to_bits) == other.min.map(f64::to_bits)
+            && self.max.map(f64::to_bits) == other.max.map(f64::to_bits)
+    }
+}
+
+impl Eq for FloatRange {}
+
+impl std::hash::Hash for FloatRange {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.min.map(f64::to_bits).hash(state);
+        self.max.map(f64::to_bits).hash(state);
+    }
+}
+
 impl FloatRange {
     pub(crate) fn contains(&self, value: Option<f64>) -> bool {
         value.is_some_and(|v| self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m))
@@ -44,7 +62,8 @@ impl FloatRange {
 }
 
 /// Which projects to keep. Fields combine with AND; use `and`, `or` and `not` for the rest.
-#[derive(InputObject, Debug, Clone, Default)]
+// Eq and Hash make a filter part of a cached page's key (`entity::PageKey`).
+#[derive(InputObject, Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ProjectFilter {
     /// Words that the name or an alias must contain, in any case and with or without accents;
     /// the last word may be a prefix ("sura" finds Suramadu). Chinese, Thai, Khmer and other

@@ -9,7 +9,7 @@ use async_graphql::{Context, MergedObject, Object, SimpleObject, ID};
 
 use super::aggregate::AggregateQuery;
 use super::connection::{
-    cursor, decode_cursor, page_cost, paginate, PageArgs, PageInfo, DEFAULT_PAGE,
+    cursor, decode_cursor, page_cost, paged_object, paginate, PageArgs, PageInfo, DEFAULT_PAGE,
 };
 use super::entity::{Batch, Entity};
 use super::enums::{NodeKind, SectorTier};
@@ -233,6 +233,7 @@ fn id_ordered_page(ctx: &Context<'_>, kind: Kind, args: PageArgs<'_>) -> ApiResu
 
 type Page = super::connection::Page<Entity>;
 
+paged_object! {
 #[Object]
 impl ListQuery {
     /// Projects, filtered and ordered as asked (ID order by default).
@@ -246,24 +247,7 @@ impl ListQuery {
         #[graphql(
             desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent."
         )]
-        order_by: Option<Vec<ProjectOrder>>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<ProjectConnection> {
+        order_by: Option<Vec<ProjectOrder>>) [first, after, last, before] -> async_graphql::Result<ProjectConnection> {
         let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         if filter.is_none() && order_by.as_ref().is_none_or(Vec::is_empty) {
             return Ok(ProjectConnection::from_page(id_ordered_page(
@@ -294,24 +278,7 @@ impl ListQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only the enterprises this filter matches.")] filter: Option<
             EnterpriseFilter,
-        >,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<EnterpriseConnection> {
+        >) [first, after, last, before] -> async_graphql::Result<EnterpriseConnection> {
         let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         let Some(filter) = filter else {
             return Ok(EnterpriseConnection::from_page(id_ordered_page(
@@ -332,24 +299,7 @@ impl ListQuery {
     async fn zones(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Keep only the zones this filter matches.")] filter: Option<ZoneFilter>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<ZoneConnection> {
+        #[graphql(desc = "Keep only the zones this filter matches.")] filter: Option<ZoneFilter>) [first, after, last, before] -> async_graphql::Result<ZoneConnection> {
         let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         let Some(filter) = filter else {
             return Ok(ZoneConnection::from_page(id_ordered_page(
@@ -371,24 +321,7 @@ impl ListQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "True for ASEAN members only, false for the others.")]
-        asean_member: Option<bool>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<CountryConnection> {
+        asean_member: Option<bool>) [first, after, last, before] -> async_graphql::Result<CountryConnection> {
         let mut rows = all_of(ctx, Kind::Country, None)?;
         if let Some(wanted) = asean_member {
             rows.retain(
@@ -408,24 +341,7 @@ impl ListQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Keep the sectors of these tiers.")] tier: Option<Vec<SectorTier>>,
         #[graphql(desc = "True for the three tiers only, false for the sectors beneath them.")]
-        top_level: Option<bool>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<SectorConnection> {
+        top_level: Option<bool>) [first, after, last, before] -> async_graphql::Result<SectorConnection> {
         let store = store(ctx);
         let mut rows = Vec::new();
         for e in all_of(ctx, Kind::Sector, None)? {
@@ -450,24 +366,7 @@ impl ListQuery {
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn frameworks(
         &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<FrameworkConnection> {
+        ctx: &Context<'_>) [first, after, last, before] -> async_graphql::Result<FrameworkConnection> {
         let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         Ok(FrameworkConnection::from_page(id_ordered_page(
             ctx,
@@ -480,24 +379,7 @@ impl ListQuery {
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn indicators(
         &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<IndicatorConnection> {
+        ctx: &Context<'_>) [first, after, last, before] -> async_graphql::Result<IndicatorConnection> {
         let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         Ok(IndicatorConnection::from_page(id_ordered_page(
             ctx,
@@ -510,24 +392,7 @@ impl ListQuery {
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<SourceConnection> {
+        ctx: &Context<'_>) [first, after, last, before] -> async_graphql::Result<SourceConnection> {
         let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
         Ok(SourceConnection::from_page(id_ordered_page(
             ctx,
@@ -535,6 +400,7 @@ impl ListQuery {
             args,
         )?))
     }
+}
 }
 
 /// Facts about the loaded dataset.

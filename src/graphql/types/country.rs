@@ -32,12 +32,11 @@ node_object!(
         }
         /// Projects hosted here, filtered and ordered as asked.
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>, #[graphql(desc = "Return at most this many rows from the end (at most the page size limit, 500 by default).")] last: Option<i32>, #[graphql(desc = "Stop before the row with this cursor (a `startCursor` from a previous page).")] before: Option<String>) -> async_graphql::Result<ProjectConnection> {
+        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>) [first, after, last, before] -> async_graphql::Result<ProjectConnection> {
             let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
             if order_by.as_ref().is_none_or(Vec::is_empty) {
-                let keep = project_filter_test(ctx, filter.as_ref());
-                let keep = filter.as_ref().map(|_| &keep as &KeepEdge);
-                let page = neighbour_page(&self.0, "Country.projects", &[Et::LocatedIn], Dir::In, Kind::Project, args, format!("{filter:?}"), keep)?;
+                let kept = Kept { roles: None, projects: filter };
+                let page = neighbour_page(&self.0, &[Et::LocatedIn], Dir::In, Kind::Project, args, kept)?;
                 return Ok(ProjectConnection::from_page(page.map(|l| l.entity)));
             }
             // Any other order needs every candidate's attributes, so all of them are read.
@@ -47,12 +46,12 @@ node_object!(
         }
         /// Cooperation zones and industrial parks hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn zones(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneConnection> {
-            Ok(ZoneConnection::from_page(whole_list_page(&self.0, "ZoneConnection:LocatedIn", &[Et::LocatedIn], Dir::In, Kind::Zone, PageArgs::forward(ctx, first, after.as_ref()))?))
+        async fn zones(&self, ctx: &Context<'_>) [first, after] -> async_graphql::Result<ZoneConnection> {
+            Ok(ZoneConnection::from_page(whole_list_page(&self.0, &[Et::LocatedIn], Dir::In, Kind::Zone, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
         /// Enterprises active here: taking part in a project or developing a zone hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
+        async fn enterprises(&self, ctx: &Context<'_>) [first, after] -> async_graphql::Result<EnterpriseConnection> {
             let mut rows: Vec<Entity> = Vec::new();
             for place in self.0.batch.links(self.0.id(), &[Et::LocatedIn], Dir::In)? {
                 let place = &place.entity;
@@ -67,8 +66,8 @@ node_object!(
         }
         /// Enterprises whose home country this is.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn headquartered_enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
-            Ok(EnterpriseConnection::from_page(whole_list_page(&self.0, "EnterpriseConnection:HeadquarteredIn", &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise, PageArgs::forward(ctx, first, after.as_ref()))?))
+        async fn headquartered_enterprises(&self, ctx: &Context<'_>) [first, after] -> async_graphql::Result<EnterpriseConnection> {
+            Ok(EnterpriseConnection::from_page(whole_list_page(&self.0, &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
         /// Frameworks the country belongs to (ASEAN, ACFTA, RCEP, Belt and Road, ...).
         async fn frameworks(&self) -> async_graphql::Result<Vec<Framework>> {

@@ -40,22 +40,19 @@ node_object!(
         }
         /// Enterprises directly below this one.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn subsidiaries(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
-            Ok(EnterpriseConnection::from_page(whole_list_page(&self.0, "EnterpriseConnection:SubsidiaryOf", &[Et::SubsidiaryOf], Dir::In, Kind::Enterprise, PageArgs::forward(ctx, first, after.as_ref()))?))
+        async fn subsidiaries(&self, ctx: &Context<'_>) [first, after] -> async_graphql::Result<EnterpriseConnection> {
+            Ok(EnterpriseConnection::from_page(whole_list_page(&self.0, &[Et::SubsidiaryOf], Dir::In, Kind::Enterprise, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
         /// Projects the enterprise takes part in, with its roles; `includeSubsidiaries` adds
         /// those of every enterprise below it.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(default, desc = "Also list the projects of every enterprise below this one in its group.")] include_subsidiaries: bool, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseProjectConnection> {
+        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(default, desc = "Also list the projects of every enterprise below this one in its group.")] include_subsidiaries: bool) [first, after] -> async_graphql::Result<EnterpriseProjectConnection> {
             let store = store(ctx);
             let args = PageArgs::forward(ctx, first, after.as_ref());
             let roles = wanted_roles(role.as_deref());
             if !include_subsidiaries {
-                let in_filter = project_filter_test(ctx, filter.as_ref());
-                let keep = |edge: &EdgeRef| Ok(plays(edge, roles.as_deref()) && in_filter(edge)?);
-                let extra = format!("{roles:?}|{filter:?}");
-                let keep = (roles.is_some() || filter.is_some()).then_some(&keep as &KeepEdge);
-                let page = neighbour_page(&self.0, "Enterprise.projects", &[Et::ParticipatesIn], Dir::Out, Kind::Project, args, extra, keep)?;
+                let kept = Kept { roles, projects: filter };
+                let page = neighbour_page(&self.0, &[Et::ParticipatesIn], Dir::Out, Kind::Project, args, kept)?;
                 return Ok(EnterpriseProjectConnection::from_page(&self.0, page));
             }
             // A group's projects come from several enterprises' edges, so they are read whole.

@@ -20,8 +20,8 @@ node_object!(
         }
         /// Projects a source ties to this framework.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            Ok(ProjectConnection::from_page(whole_list_page(&self.0, "ProjectConnection:AlignedWith", &[Et::AlignedWith], Dir::In, Kind::Project, PageArgs::forward(ctx, first, after.as_ref()))?))
+        async fn projects(&self, ctx: &Context<'_>) [first, after] -> async_graphql::Result<ProjectConnection> {
+            Ok(ProjectConnection::from_page(whole_list_page(&self.0, &[Et::AlignedWith], Dir::In, Kind::Project, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
     }
 );

@@ -52,12 +52,10 @@ node_object!(
         }
         /// Enterprises taking part, with their roles; `role` keeps only those playing one of them.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectEnterpriseConnection> {
+        async fn enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>) [first, after] -> async_graphql::Result<ProjectEnterpriseConnection> {
             let args = PageArgs::forward(ctx, first, after.as_ref());
-            let roles = wanted_roles(role.as_deref());
-            let keep = |edge: &EdgeRef| Ok(plays(edge, roles.as_deref()));
-            let keep = roles.is_some().then_some(&keep as &KeepEdge);
-            let page = neighbour_page(&self.0, "Project.enterprises", &[Et::ParticipatesIn], Dir::In, Kind::Enterprise, args, format!("{roles:?}"), keep)?;
+            let kept = Kept { roles: wanted_roles(role.as_deref()), projects: None };
+            let page = neighbour_page(&self.0, &[Et::ParticipatesIn], Dir::In, Kind::Enterprise, args, kept)?;
             Ok(ProjectEnterpriseConnection::from_page(&self.0, page))
         }
     }

@@ -44,15 +44,15 @@ node_object!(
         }
         /// Enterprises developing the zone, with their roles.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn developers(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneDeveloperConnection> {
+        async fn developers(&self, ctx: &Context<'_>) [first, after] -> async_graphql::Result<ZoneDeveloperConnection> {
             let args = PageArgs::forward(ctx, first, after.as_ref());
-            let page = neighbour_page(&self.0, "Zone.developers", &[Et::Develops], Dir::In, Kind::Enterprise, args, String::new(), None)?;
+            let page = neighbour_page(&self.0, &[Et::Develops], Dir::In, Kind::Enterprise, args, Kept::default())?;
             Ok(ZoneDeveloperConnection::from_page(&self.0, page))
         }
         /// Projects inside the zone.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            Ok(ProjectConnection::from_page(whole_list_page(&self.0, "ProjectConnection:InZone", &[Et::InZone], Dir::In, Kind::Project, PageArgs::forward(ctx, first, after.as_ref()))?))
+        async fn projects(&self, ctx: &Context<'_>) [first, after] -> async_graphql::Result<ProjectConnection> {
+            Ok(ProjectConnection::from_page(whole_list_page(&self.0, &[Et::InZone], Dir::In, Kind::Project, PageArgs::forward(ctx, first, after.as_ref()))?))
         }
         /// Sectors the zone focuses on.
         async fn sectors(&self) -> async_graphql::Result<Vec<Sector>> {
