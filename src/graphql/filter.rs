@@ -293,22 +293,14 @@ impl<'s> Evaluator<'s> {
         Ok(set)
     }
 
-    /// `ids` and everything below them over `edge_type` (sub-sectors, subsidiaries).
-    pub fn with_descendants(&self, ids: &[Id], edge_type: EdgeType) -> ApiResult<Vec<Id>> {
-        let mut seen: IdSet = ids.iter().cloned().collect();
-        let mut frontier: Vec<Id> = ids.to_vec();
-        while !frontier.is_empty() {
-            let mut next = Vec::new();
-            for id in &frontier {
-                for child in self.store.neighbour_ids(id, edge_type, Direction::In)? {
-                    if seen.insert(child.clone()) {
-                        next.push(child);
-                    }
-                }
-            }
-            frontier = next;
+    /// `ids` and everything below them over `edge_type` (sub-sectors, subsidiaries), each once,
+    /// in ID order.
+    fn with_descendants(&self, ids: &[Id], edge_type: EdgeType) -> ApiResult<Vec<Id>> {
+        let mut all: IdSet = ids.iter().cloned().collect();
+        for id in ids {
+            all.extend(self.store.descendants(id, edge_type)?);
         }
-        Ok(seen.into_iter().collect())
+        Ok(all.into_iter().collect())
     }
 
     fn existing(&self, ids: Vec<Id>, what: &str) -> ApiResult<Vec<Id>> {
@@ -585,16 +577,6 @@ impl BoolFilter for ZoneFilter {
 
 /// The tier a sector belongs to: the root of its `SUBSECTOR_OF` chain.
 pub fn tier_of(store: &Store, sector: &Id) -> ApiResult<Option<SectorTier>> {
-    let mut current = sector.clone();
-    for _ in 0..16 {
-        match store
-            .neighbour_ids(&current, EdgeType::SubsectorOf, Direction::Out)?
-            .into_iter()
-            .next()
-        {
-            Some(parent) => current = parent,
-            None => break,
-        }
-    }
-    Ok(SectorTier::from_root(&current))
+    let root = store.ancestors(sector, EdgeType::SubsectorOf)?.pop();
+    Ok(SectorTier::from_root(root.as_ref().unwrap_or(sector)))
 }

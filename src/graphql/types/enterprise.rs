@@ -25,17 +25,10 @@ node_object!(
         /// The group at the top of the parent chain (itself when it has no parent).
         async fn ultimate_parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Enterprise> {
             let store = store(ctx);
-            let mut current = self.0.id().clone();
-            for _ in 0..16 {
-                match store.neighbour_ids(&current, Et::SubsidiaryOf, Dir::Out)?.into_iter().next() {
-                    Some(parent) => current = parent,
-                    None => break,
-                }
-            }
-            if current == *self.0.id() {
+            let Some(top) = store.ancestors(self.0.id(), Et::SubsidiaryOf).map_err(ApiError::from)?.pop() else {
                 return Ok(self.clone());
-            }
-            let ultimate = Batch::load(store, &[current])?.pop();
+            };
+            let ultimate = Batch::load(store, &[top])?.pop();
             Ok(Enterprise(ultimate.ok_or_else(|| ApiError::internal("a parent enterprise is missing"))?))
         }
         /// Enterprises directly below this one.
@@ -58,8 +51,7 @@ node_object!(
             // A group's projects come from several enterprises' edges, so they are read whole.
             let mut all = links(&self.0, &[Et::ParticipatesIn], Dir::Out, Kind::Project)?;
             {
-                let below = Evaluator::new(store).with_descendants(std::slice::from_ref(self.0.id()), Et::SubsidiaryOf)?;
-                let others: Vec<Id> = below.into_iter().filter(|id| id != self.0.id()).collect();
+                let others = store.descendants(self.0.id(), Et::SubsidiaryOf).map_err(ApiError::from)?;
                 for sub in Batch::load(store, &others)? {
                     for l in sub.batch.linked(sub.id(), &[Et::ParticipatesIn], Dir::Out, Kind::Project)? {
                         if !all.iter().any(|a| a.entity.id() == l.entity.id()) {

@@ -23,11 +23,10 @@ node_object!(
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>, #[graphql(default = true, desc = "Include the projects of sub-sectors (true by default).")] include_subsectors: bool, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>) [first, after, last, before] -> async_graphql::Result<ProjectConnection> {
             let store = store(ctx);
-            let sectors = if include_subsectors {
-                Evaluator::new(store).with_descendants(std::slice::from_ref(self.0.id()), Et::SubsectorOf)?
-            } else {
-                vec![self.0.id().clone()]
-            };
+            let mut sectors = vec![self.0.id().clone()];
+            if include_subsectors {
+                sectors.extend(store.descendants(self.0.id(), Et::SubsectorOf).map_err(ApiError::from)?);
+            }
             let mut ids: Vec<Id> = Vec::new();
             for (_, edges) in store.edges_of_many(&sectors, Some(&[Et::InSector]), Dir::In)? {
                 ids.extend(edges.into_iter().map(|e| e.other).filter(|id| id.kind() == Kind::Project));
