@@ -207,7 +207,9 @@ pub fn paginate<T>(
     let position = |name: &str, cursor: &str| -> ApiResult<usize> {
         let id = decode_cursor(name, cursor)?;
         items.iter().position(|item| *id_of(item) == id).ok_or_else(|| {
-            ApiError::BadUserInput(format!("`{name}` names a row that is not in this list (was the filter or ordering changed?)"))
+            ApiError::BadUserInput(format!(
+                "`{name}` names a row that is not in this list (was the filter or ordering changed?)"
+            ))
         })
     };
     let mut start = 0;

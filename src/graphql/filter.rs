@@ -276,7 +276,16 @@ impl<'s> Evaluator<'s> {
 
     /// Resolves country codes (alpha-2, alpha-3, any case) or `country:` IDs.
     pub fn countries(&self, codes: &[String]) -> ApiResult<Vec<Id>> {
-        codes.iter().map(|code| resolve_country(self.store, code)?.ok_or_else(|| ApiError::BadUserInput(format!("unknown country `{code}`: use an ISO alpha-2 or alpha-3 code, e.g. KH or KHM")))).collect()
+        codes
+            .iter()
+            .map(|code| {
+                resolve_country(self.store, code)?.ok_or_else(|| {
+                    ApiError::BadUserInput(format!(
+                        "unknown country `{code}`: use an ISO alpha-2 or alpha-3 code, e.g. KH or KHM"
+                    ))
+                })
+            })
+            .collect()
     }
 
     /// Nodes with an edge of `edge_type` in `direction` to any of `targets`.
