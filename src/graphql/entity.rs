@@ -159,14 +159,7 @@ impl Batch {
         let edges = self
             .store
             .edges_of_many(&self.ids, Some(types), direction)?;
-        if let Ok(mut cited) = self.edge_cited.lock() {
-            cited.extend(
-                edges
-                    .values()
-                    .flatten()
-                    .flat_map(|e| e.props.sources.iter().cloned()),
-            );
-        }
+        self.note_cited(edges.values().flatten());
         let mut far: Vec<Id> = edges.values().flatten().map(|e| e.other.clone()).collect();
         far.sort();
         far.dedup();
@@ -206,14 +199,7 @@ impl Batch {
             self.store
                 .edges_of_many(&self.ids, Some(types), direction)?,
         );
-        if let Ok(mut cited) = self.edge_cited.lock() {
-            cited.extend(
-                edges
-                    .values()
-                    .flatten()
-                    .flat_map(|e| e.props.sources.iter().cloned()),
-            );
-        }
+        self.note_cited(edges.values().flatten());
         cache.insert(key, Arc::clone(&edges));
         Ok(edges)
     }
@@ -324,9 +310,7 @@ impl Batch {
                 );
                 continue;
             };
-            if let Ok(mut cited) = self.edge_cited.lock() {
-                cited.extend(edges.iter().flat_map(|e| e.props.sources.iter().cloned()));
-            }
+            self.note_cited(&edges);
             let rows: Vec<(String, EdgeRef)> =
                 edges.into_iter().map(|e| (cursor(&e.other), e)).collect();
             let info = PageInfo {
@@ -384,6 +368,18 @@ impl Batch {
             })
             .collect();
         Ok(pages)
+    }
+
+    /// Remembers the sources `edges` cite, so that the first `sources` call reads them along
+    /// with the siblings' own.
+    fn note_cited<'e>(&self, edges: impl IntoIterator<Item = &'e EdgeRef>) {
+        if let Ok(mut cited) = self.edge_cited.lock() {
+            cited.extend(
+                edges
+                    .into_iter()
+                    .flat_map(|e| e.props.sources.iter().cloned()),
+            );
+        }
     }
 
     /// Linked entities of one kind only (a country's `LOCATED_IN` in-edges come from projects
