@@ -73,11 +73,19 @@ pub fn open_or_seed(data: &DataDir) -> Result<Store, StartupError> {
                 return Ok(store);
             }
             if store.meta().origin == embedded.origin {
-                tracing::info!(store = %store.meta().digest, embedded = %embedded_digest, "the embedded dataset is newer than the store: re-seeding");
+                tracing::info!(
+                    store = %store.meta().digest,
+                    embedded = %embedded_digest,
+                    "the embedded dataset is newer than the store: re-seeding"
+                );
                 drop(store);
                 return Ok(data.seed(&dataset, &embedded.origin, &|_| {})?);
             }
-            tracing::warn!(origin = %store.meta().origin, embedded = %embedded_digest, "serving a store seeded from a directory; the embedded dataset differs from it");
+            tracing::warn!(
+                origin = %store.meta().origin,
+                embedded = %embedded_digest,
+                "serving a store seeded from a directory; the embedded dataset differs from it"
+            );
             Ok(store)
         }
     }

@@ -1,7 +1,7 @@
 //! Conventions kept true by `cargo test`: module docs, where sled and bincode may appear, the
 //! codemap naming every module, the checked-in contracts matching the code, imports going only
-//! down the layers, and `anyhow` only at the edge. Each checker of the last two is also run on a
-//! fake input, to show that it can fail.
+//! down the layers, `anyhow` only at the edge, and no line over 120 characters. Each checker of
+//! the last three is also run on a fake input, to show that it can fail.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -544,4 +544,50 @@ fn the_anyhow_check_names_files_below_the_edge_but_not_comments_or_the_cli() {
     ]);
 
     assert_eq!(anyhow_outside_the_edge(&files), ["src/startup.rs"]);
+}
+
+/// The longest line a source file may have, in characters (STYLE.md). rustfmt keeps code
+/// within it, but not macro bodies, long string literals or comments.
+const MAX_LINE: usize = 120;
+
+/// Every line longer than [`MAX_LINE`], as `file:line (length)`.
+fn long_lines(files: &[(String, String)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (file, text) in files {
+        for (number, line) in text.lines().enumerate() {
+            let length = line.chars().count();
+            if length > MAX_LINE {
+                found.push(format!("{file}:{} ({length} characters)", number + 1));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_source_line_is_longer_than_the_limit() {
+    let long = long_lines(&sources());
+    assert!(
+        long.is_empty(),
+        "lines over {MAX_LINE} characters (break strings with `\\` continuations, wrap comments):\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn the_line_check_names_each_long_line_and_counts_characters_not_bytes() {
+    let exactly = "x".repeat(MAX_LINE);
+    let over = format!("{exactly};");
+    // Wide characters: 120 of them are 360 bytes but still within the limit.
+    let wide = "≈".repeat(MAX_LINE);
+    let text = format!("//! A module.\n{exactly}\n{over}\n{wide}\n");
+    let files = vec![
+        ("src/long.rs".to_owned(), text),
+        ("src/short.rs".to_owned(), "//! Short.\n".to_owned()),
+    ];
+
+    assert_eq!(
+        long_lines(&files),
+        [format!("src/long.rs:3 ({} characters)", MAX_LINE + 1)]
+    );
 }

@@ -13,6 +13,59 @@ const COST_PAGE_CAP: i32 = 10_000;
 /// Page size when a request gives neither `first` nor `last`.
 pub const DEFAULT_PAGE: i32 = 50;
 
+/// Declares an `#[Object]` impl whose paged resolvers name their Relay arguments after the
+/// parameter list, `[first, after]` or `[first, after, last, before]`; this macro adds them with
+/// their types and descriptions, as the last arguments, so each is written once.
+///
+/// The descriptions are literals because async-graphql takes nothing else in `desc`; the test
+/// `page_argument_descriptions_name_the_page_size_limit` keeps them true to [`MAX_PAGE`].
+/// The first two tokens are the `#[Object]` attribute, passed in from the call site so that
+/// the arguments a `complexity` expression names resolve in the caller's hygiene.
+macro_rules! paged_object {
+    (
+        $pound:tt $object:tt
+        $(#[$impl_attr:meta])*
+        impl $type:ident {
+            $(
+                $(#[$attr:meta])*
+                $vis:vis async fn $name:ident ( $($params:tt)* )
+                $([$first:ident, $after:ident $(, $last:ident, $before:ident)?])?
+                -> $ret:ty $body:block
+            )*
+        }
+    ) => {
+        $pound $object
+        $(#[$impl_attr])*
+        impl $type {
+            $(
+                $(#[$attr])*
+                $vis async fn $name(
+                    $($params)*
+                    $(
+                        ,
+                        #[graphql(desc = "Return at most this many rows from the start (at most the page size \
+                                          limit, 500 by default; 50 when neither `first` nor `last` is given).")]
+                        $first: Option<i32>,
+                        #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous \
+                                          page).")]
+                        $after: Option<String>
+                        $(
+                            ,
+                            #[graphql(desc = "Return at most this many rows from the end (at most the page size \
+                                              limit, 500 by default).")]
+                            $last: Option<i32>,
+                            #[graphql(desc = "Stop before the row with this cursor (a `startCursor` from a \
+                                              previous page).")]
+                            $before: Option<String>
+                        )?
+                    )?
+                ) -> $ret $body
+            )*
+        }
+    };
+}
+pub(crate) use paged_object;
+
 /// Complexity of a connection field: its children cost once per row asked for, so nested pages
 /// multiply (`first: 500` under `first: 500` costs 250,000).
 pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
@@ -154,7 +207,9 @@ pub fn paginate<T>(
     let position = |name: &str, cursor: &str| -> ApiResult<usize> {
         let id = decode_cursor(name, cursor)?;
         items.iter().position(|item| *id_of(item) == id).ok_or_else(|| {
-            ApiError::BadUserInput(format!("`{name}` names a row that is not in this list (was the filter or ordering changed?)"))
+            ApiError::BadUserInput(format!(
+                "`{name}` names a row that is not in this list (was the filter or ordering changed?)"
+            ))
         })
     };
     let mut start = 0;
@@ -206,6 +261,45 @@ mod tests {
 
     fn slugs(page: &Page<Id>) -> Vec<&str> {
         page.rows.iter().map(|(_, id)| id.slug()).collect()
+    }
+
+    /// The lines of `sdl` that state the page size limit, and those of them that state another
+    /// default than `max`.
+    fn limit_statements(sdl: &str, max: i32) -> (Vec<&str>, Vec<&str>) {
+        let all: Vec<&str> = sdl
+            .lines()
+            .filter(|l| l.contains("page size limit"))
+            .collect();
+        let true_ones = [
+            format!("limit, {max} by default"),
+            format!("limit ({max} by default)"),
+        ];
+        let stale = all
+            .iter()
+            .copied()
+            .filter(|l| !true_ones.iter().any(|t| l.contains(t.as_str())))
+            .collect();
+        (all, stale)
+    }
+
+    #[test]
+    fn page_argument_descriptions_name_the_page_size_limit() {
+        let sdl = crate::graphql::sdl();
+        let (all, stale) = limit_statements(&sdl, MAX_PAGE);
+        // `first` and `last` of every connection field, and `nodes(ids:)`.
+        assert!(all.len() > 20, "too few page size statements: {all:#?}");
+        assert!(
+            stale.is_empty(),
+            "these descriptions do not give MAX_PAGE ({MAX_PAGE}); update `paged_object!`: {stale:#?}"
+        );
+    }
+
+    #[test]
+    fn the_page_size_statement_check_finds_another_limit() {
+        let sdl = "\"at most the page size limit, 500 by default\"\n\"at most the page size limit (400 by default)\"";
+        let (all, stale) = limit_statements(sdl, 500);
+        assert_eq!(all.len(), 2);
+        assert_eq!(stale, ["\"at most the page size limit (400 by default)\""]);
     }
 
     #[test]

@@ -9,11 +9,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use crate::model::{Direction, EdgeType, Id, Kind, Node};
+use crate::model::{Direction, EdgeType, Id, Kind, Node, Role};
 use crate::store::{EdgePage, EdgeRef, Store};
 
 use super::connection::{cursor, decode_cursor, Page, PageArgs, PageInfo, DEFAULT_PAGE};
 use super::error::{ApiError, ApiResult};
+use super::filter::ProjectFilter;
 
 /// A node plus the batch it came in.
 #[derive(Clone)]
@@ -42,6 +43,32 @@ type LinksById = Arc<BTreeMap<Id, Vec<Link>>>;
 type EdgesById = Arc<BTreeMap<Id, Vec<EdgeRef>>>;
 /// Every sibling's page of one connection, or why its arguments do not fit its list.
 type PagesById = Arc<BTreeMap<Id, ApiResult<Page<Link>>>>;
+
+/// Which page of neighbours a cached page is: the edges read, the rows kept and the page asked
+/// for. Siblings share a field's arguments, so one key holds the pages of them all, and two
+/// aliases of a field with different arguments get two keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub types: Vec<EdgeType>,
+    pub direction: Direction,
+    pub kind: Kind,
+    pub kept: Kept,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+    /// The server's page size limit, which decides whether `first` or `last` is refused.
+    pub max: i32,
+}
+
+/// What a connection keeps of its neighbours besides their kind (everything by default).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Kept {
+    /// Only edges where the enterprise plays one of these roles.
+    pub roles: Option<Vec<Role>>,
+    /// Only projects this filter matches.
+    pub projects: Option<ProjectFilter>,
+}
 /// Source nodes read so far, by ID.
 type SourceCache = Option<Arc<HashMap<Id, Arc<Node>>>>;
 
@@ -55,7 +82,7 @@ pub struct Batch {
     edge_cited: Mutex<Vec<Id>>,
     links: Mutex<HashMap<EdgeKey, LinksById>>,
     edges: Mutex<HashMap<EdgeKey, EdgesById>>,
-    pages: Mutex<HashMap<String, PagesById>>,
+    pages: Mutex<HashMap<PageKey, PagesById>>,
     sources: Mutex<SourceCache>,
 }
 
@@ -132,14 +159,7 @@ impl Batch {
         let edges = self
             .store
             .edges_of_many(&self.ids, Some(types), direction)?;
-        if let Ok(mut cited) = self.edge_cited.lock() {
-            cited.extend(
-                edges
-                    .values()
-                    .flatten()
-                    .flat_map(|e| e.props.sources.iter().cloned()),
-            );
-        }
+        self.note_cited(edges.values().flatten());
         let mut far: Vec<Id> = edges.values().flatten().map(|e| e.other.clone()).collect();
         far.sort();
         far.dedup();
@@ -179,14 +199,7 @@ impl Batch {
             self.store
                 .edges_of_many(&self.ids, Some(types), direction)?,
         );
-        if let Ok(mut cited) = self.edge_cited.lock() {
-            cited.extend(
-                edges
-                    .values()
-                    .flatten()
-                    .flat_map(|e| e.props.sources.iter().cloned()),
-            );
-        }
+        self.note_cited(edges.values().flatten());
         cache.insert(key, Arc::clone(&edges));
         Ok(edges)
     }
@@ -194,15 +207,16 @@ impl Batch {
     /// One page of `id`'s neighbours over `types`, cut before any neighbour is read.
     ///
     /// On first use `select` cuts every sibling's page from its edges (siblings share the
-    /// field's arguments, so `key`, which names the field and its arguments, is the same for
-    /// all); then the nodes on all those pages are read in one call and become the next level's
-    /// batch. A page of 20 under a country with 10,000 projects reads 20 projects, not 10,000.
+    /// field's arguments, so `key`, which names the edges, the rows kept and the page, is the
+    /// same for all); then the nodes on all those pages are read in one call and become the
+    /// next level's batch. A page of 20 under a country with 10,000 projects reads 20 projects,
+    /// not 10,000.
     pub fn page(
         &self,
         id: &Id,
         types: &[EdgeType],
         direction: Direction,
-        key: String,
+        key: PageKey,
         select: &dyn Fn(Vec<EdgeRef>) -> ApiResult<Page<EdgeRef>>,
     ) -> ApiResult<Page<Link>> {
         self.cached_page(id, key, || {
@@ -226,7 +240,7 @@ impl Batch {
         direction: Direction,
         kind: Kind,
         args: PageArgs<'_>,
-        key: String,
+        key: PageKey,
     ) -> ApiResult<Page<Link>> {
         self.cached_page(id, key, || {
             self.range_pages(edge_type, direction, kind, args)
@@ -239,7 +253,7 @@ impl Batch {
     fn cached_page<'b>(
         &'b self,
         id: &Id,
-        key: String,
+        key: PageKey,
         cut: impl FnOnce() -> ApiResult<BTreeMap<&'b Id, ApiResult<Page<EdgeRef>>>>,
     ) -> ApiResult<Page<Link>> {
         let mut cache = self
@@ -296,9 +310,7 @@ impl Batch {
                 );
                 continue;
             };
-            if let Ok(mut cited) = self.edge_cited.lock() {
-                cited.extend(edges.iter().flat_map(|e| e.props.sources.iter().cloned()));
-            }
+            self.note_cited(&edges);
             let rows: Vec<(String, EdgeRef)> =
                 edges.into_iter().map(|e| (cursor(&e.other), e)).collect();
             let info = PageInfo {
@@ -356,6 +368,18 @@ impl Batch {
             })
             .collect();
         Ok(pages)
+    }
+
+    /// Remembers the sources `edges` cite, so that the first `sources` call reads them along
+    /// with the siblings' own.
+    fn note_cited<'e>(&self, edges: impl IntoIterator<Item = &'e EdgeRef>) {
+        if let Ok(mut cited) = self.edge_cited.lock() {
+            cited.extend(
+                edges
+                    .into_iter()
+                    .flat_map(|e| e.props.sources.iter().cloned()),
+            );
+        }
     }
 
     /// Linked entities of one kind only (a country's `LOCATED_IN` in-edges come from projects

@@ -27,7 +27,7 @@ pub enum NodeKind {
 }
 
 /// What a company does in a project or zone.
-#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Hash)]
 #[graphql(remote = "crate::model::Role")]
 pub enum Role {
     /// Builds it under contract (EPC, civil works, installation).
@@ -45,7 +45,7 @@ pub enum Role {
 }
 
 /// Where a project or zone stands, as of its newest source.
-#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Hash)]
 #[graphql(remote = "crate::model::Status")]
 pub enum ProjectStatus {
     /// Agreed or proposed; construction has not begun.

@@ -18,6 +18,17 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for the documentation and the tests that hold clients' promises.
+    pub const ALL: [ErrorCode; 7] = [
+        ErrorCode::BadUserInput,
+        ErrorCode::NotFound,
+        ErrorCode::LimitExceeded,
+        ErrorCode::IntrospectionDisabled,
+        ErrorCode::Overloaded,
+        ErrorCode::Timeout,
+        ErrorCode::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::BadUserInput => "BAD_USER_INPUT",

@@ -14,7 +14,7 @@ use crate::text::{self, Lookup};
 pub type IdSet = BTreeSet<Id>;
 
 /// An inclusive range of whole numbers; either end may be left open.
-#[derive(InputObject, Debug, Clone, Copy, Default)]
+#[derive(InputObject, Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct IntRange {
     /// Smallest value kept (inclusive).
     pub min: Option<i32>,
@@ -37,6 +37,24 @@ pub struct FloatRange {
     pub max: Option<f64>,
 }
 
+// Equal as cache keys when their bits are equal: GraphQL floats are never NaN, so this is
+// the ordinary equality, and it can be hashed.
+impl PartialEq for FloatRange {
+    fn eq(&self, other: &Self) -> bool {
+        self.min.map(f64::to_bits) == other.min.map(f64::to_bits)
+            && self.max.map(f64::to_bits) == other.max.map(f64::to_bits)
+    }
+}
+
+impl Eq for FloatRange {}
+
+impl std::hash::Hash for FloatRange {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.min.map(f64::to_bits).hash(state);
+        self.max.map(f64::to_bits).hash(state);
+    }
+}
+
 impl FloatRange {
     pub(crate) fn contains(&self, value: Option<f64>) -> bool {
         value.is_some_and(|v| self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m))
@@ -44,7 +62,8 @@ impl FloatRange {
 }
 
 /// Which projects to keep. Fields combine with AND; use `and`, `or` and `not` for the rest.
-#[derive(InputObject, Debug, Clone, Default)]
+// Eq and Hash make a filter part of a cached page's key (`entity::PageKey`).
+#[derive(InputObject, Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ProjectFilter {
     /// Words that the name or an alias must contain, in any case and with or without accents;
     /// the last word may be a prefix ("sura" finds Suramadu). Chinese, Thai, Khmer and other
@@ -257,7 +276,16 @@ impl<'s> Evaluator<'s> {
 
     /// Resolves country codes (alpha-2, alpha-3, any case) or `country:` IDs.
     pub fn countries(&self, codes: &[String]) -> ApiResult<Vec<Id>> {
-        codes.iter().map(|code| resolve_country(self.store, code)?.ok_or_else(|| ApiError::BadUserInput(format!("unknown country `{code}`: use an ISO alpha-2 or alpha-3 code, e.g. KH or KHM")))).collect()
+        codes
+            .iter()
+            .map(|code| {
+                resolve_country(self.store, code)?.ok_or_else(|| {
+                    ApiError::BadUserInput(format!(
+                        "unknown country `{code}`: use an ISO alpha-2 or alpha-3 code, e.g. KH or KHM"
+                    ))
+                })
+            })
+            .collect()
     }
 
     /// Nodes with an edge of `edge_type` in `direction` to any of `targets`.
@@ -274,22 +302,14 @@ impl<'s> Evaluator<'s> {
         Ok(set)
     }
 
-    /// `ids` and everything below them over `edge_type` (sub-sectors, subsidiaries).
-    pub fn with_descendants(&self, ids: &[Id], edge_type: EdgeType) -> ApiResult<Vec<Id>> {
-        let mut seen: IdSet = ids.iter().cloned().collect();
-        let mut frontier: Vec<Id> = ids.to_vec();
-        while !frontier.is_empty() {
-            let mut next = Vec::new();
-            for id in &frontier {
-                for child in self.store.neighbour_ids(id, edge_type, Direction::In)? {
-                    if seen.insert(child.clone()) {
-                        next.push(child);
-                    }
-                }
-            }
-            frontier = next;
+    /// `ids` and everything below them over `edge_type` (sub-sectors, subsidiaries), each once,
+    /// in ID order.
+    fn with_descendants(&self, ids: &[Id], edge_type: EdgeType) -> ApiResult<Vec<Id>> {
+        let mut all: IdSet = ids.iter().cloned().collect();
+        for id in ids {
+            all.extend(self.store.descendants(id, edge_type)?);
         }
-        Ok(seen.into_iter().collect())
+        Ok(all.into_iter().collect())
     }
 
     fn existing(&self, ids: Vec<Id>, what: &str) -> ApiResult<Vec<Id>> {
@@ -566,16 +586,6 @@ impl BoolFilter for ZoneFilter {
 
 /// The tier a sector belongs to: the root of its `SUBSECTOR_OF` chain.
 pub fn tier_of(store: &Store, sector: &Id) -> ApiResult<Option<SectorTier>> {
-    let mut current = sector.clone();
-    for _ in 0..16 {
-        match store
-            .neighbour_ids(&current, EdgeType::SubsectorOf, Direction::Out)?
-            .into_iter()
-            .next()
-        {
-            Some(parent) => current = parent,
-            None => break,
-        }
-    }
-    Ok(SectorTier::from_root(&current))
+    let root = store.ancestors(sector, EdgeType::SubsectorOf)?.pop();
+    Ok(SectorTier::from_root(root.as_ref().unwrap_or(sector)))
 }

@@ -227,7 +227,10 @@ impl GraphQuery {
                 }
             }
             if seen.len() > MAX_PATH_VISITS {
-                return Err(ApiError::LimitExceeded(format!("path visited more than {MAX_PATH_VISITS} nodes; name `edgeTypes` or lower `maxDepth`")).into());
+                return Err(ApiError::LimitExceeded(format!(
+                    "path visited more than {MAX_PATH_VISITS} nodes; name `edgeTypes` or lower `maxDepth`"
+                ))
+                .into());
             }
             frontier = next.into_iter().collect();
         }

@@ -394,7 +394,10 @@ impl<'a> Walker<'a> {
                 let max = limits.max_introspection_fields;
                 if self.census.introspection_fields > max {
                     return Err(limit_error(
-                        format!("the document asks for `__schema` or `__type` more than {max} times, over the introspection limit"),
+                        format!(
+                            "the document asks for `__schema` or `__type` more than {max} times, over the \
+                             introspection limit"
+                        ),
                         Some(pos),
                         "maxIntrospectionFields",
                         max,
@@ -420,7 +423,10 @@ impl<'a> Walker<'a> {
                 let max = limits.max_introspection_depth;
                 if depth > max {
                     return Err(limit_error(
-                        format!("the introspection selection is nested {depth} deep, over the introspection depth limit of {max}"),
+                        format!(
+                            "the introspection selection is nested {depth} deep, over the introspection \
+                             depth limit of {max}"
+                        ),
                         Some(pos),
                         "maxIntrospectionDepth",
                         max,

@@ -9,7 +9,7 @@ use async_graphql::{Context, MergedObject, Object, SimpleObject, ID};
 
 use super::aggregate::AggregateQuery;
 use super::connection::{
-    cursor, decode_cursor, page_cost, paginate, PageArgs, PageInfo, DEFAULT_PAGE,
+    cursor, decode_cursor, page_cost, paged_object, paginate, PageArgs, PageInfo, DEFAULT_PAGE,
 };
 use super::entity::{Batch, Entity};
 use super::enums::{NodeKind, SectorTier};
@@ -193,7 +193,11 @@ fn id_ordered_page(ctx: &Context<'_>, kind: Kind, args: PageArgs<'_>) -> ApiResu
             Some(cursor) => {
                 let id = decode_cursor("after", cursor)?;
                 if id.kind() != kind || store.node(&id)?.is_none() {
-                    return Err(ApiError::BadUserInput("`after` names a row that is not in this list (was the filter or ordering changed?)".into()));
+                    return Err(ApiError::BadUserInput(
+                        "`after` names a row that is not in this list (was the filter or ordering \
+                         changed?)"
+                            .into(),
+                    ));
                 }
                 Some(id)
             }
@@ -234,307 +238,184 @@ fn id_ordered_page(ctx: &Context<'_>, kind: Kind, args: PageArgs<'_>) -> ApiResu
 
 type Page = super::connection::Page<Entity>;
 
-#[Object]
-impl ListQuery {
-    /// Projects, filtered and ordered as asked (ID order by default).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn projects(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<
-            ProjectFilter,
-        >,
-        #[graphql(
-            desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent."
-        )]
-        order_by: Option<Vec<ProjectOrder>>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<ProjectConnection> {
-        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
-        if filter.is_none() && order_by.as_ref().is_none_or(Vec::is_empty) {
-            return Ok(ProjectConnection::from_page(id_ordered_page(
-                ctx,
-                Kind::Project,
-                args,
-            )?));
-        }
-        let order = order_by.as_deref().unwrap_or(&[]);
-        if let Some(page) = super::plan::indexed_projects(store(ctx), filter.as_ref(), order, args)?
-        {
-            return Ok(ProjectConnection::from_page(page));
-        }
-        let keep = filter
-            .as_ref()
-            .map(|f| Evaluator::new(store(ctx)).projects(f))
-            .transpose()?;
-        let mut rows = all_of(ctx, Kind::Project, keep.as_ref())?;
-        super::plan::log_fallback(Kind::Project, rows.len());
-        sort_projects(&mut rows, order);
-        Ok(ProjectConnection::of(rows, args)?)
-    }
-
-    /// Enterprises, filtered as asked, in ID order.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn enterprises(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Keep only the enterprises this filter matches.")] filter: Option<
-            EnterpriseFilter,
-        >,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<EnterpriseConnection> {
-        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
-        let Some(filter) = filter else {
-            return Ok(EnterpriseConnection::from_page(id_ordered_page(
-                ctx,
-                Kind::Enterprise,
-                args,
-            )?));
-        };
-        let keep = Evaluator::new(store(ctx)).enterprises(&filter)?;
-        Ok(EnterpriseConnection::of(
-            all_of(ctx, Kind::Enterprise, Some(&keep))?,
-            args,
-        )?)
-    }
-
-    /// Zones, filtered as asked, in ID order.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn zones(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Keep only the zones this filter matches.")] filter: Option<ZoneFilter>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<ZoneConnection> {
-        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
-        let Some(filter) = filter else {
-            return Ok(ZoneConnection::from_page(id_ordered_page(
-                ctx,
-                Kind::Zone,
-                args,
-            )?));
-        };
-        let keep = Evaluator::new(store(ctx)).zones(&filter)?;
-        Ok(ZoneConnection::of(
-            all_of(ctx, Kind::Zone, Some(&keep))?,
-            args,
-        )?)
-    }
-
-    /// Countries in ID order; `aseanMember` keeps members (true) or the others (false).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn countries(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "True for ASEAN members only, false for the others.")]
-        asean_member: Option<bool>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<CountryConnection> {
-        let mut rows = all_of(ctx, Kind::Country, None)?;
-        if let Some(wanted) = asean_member {
-            rows.retain(
-                |e| matches!(&e.node.attrs, NodeAttrs::Country(c) if c.asean_member == wanted),
-            );
-        }
-        Ok(CountryConnection::of(
-            rows,
-            PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()),
-        )?)
-    }
-
-    /// Sectors in ID order; `tier` keeps the sectors of those tiers, `topLevel` only the tiers.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn sectors(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Keep the sectors of these tiers.")] tier: Option<Vec<SectorTier>>,
-        #[graphql(desc = "True for the three tiers only, false for the sectors beneath them.")]
-        top_level: Option<bool>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<SectorConnection> {
-        let store = store(ctx);
-        let mut rows = Vec::new();
-        for e in all_of(ctx, Kind::Sector, None)? {
-            let is_tier = SectorTier::from_root(e.id()).is_some();
-            if top_level.is_some_and(|t| t != is_tier) {
-                continue;
+paged_object! {
+    #[Object]
+    impl ListQuery {
+        /// Projects, filtered and ordered as asked (ID order by default).
+        #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+        async fn projects(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<
+                ProjectFilter,
+            >,
+            #[graphql(
+                desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent."
+            )]
+            order_by: Option<Vec<ProjectOrder>>
+        ) [first, after, last, before] -> async_graphql::Result<ProjectConnection> {
+            let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
+            if filter.is_none() && order_by.as_ref().is_none_or(Vec::is_empty) {
+                return Ok(ProjectConnection::from_page(id_ordered_page(
+                    ctx,
+                    Kind::Project,
+                    args,
+                )?));
             }
-            if let Some(tiers) = &tier {
-                if !tier_of(store, e.id())?.is_some_and(|t| tiers.contains(&t)) {
+            let order = order_by.as_deref().unwrap_or(&[]);
+            if let Some(page) =
+                super::plan::indexed_projects(store(ctx), filter.as_ref(), order, args)?
+            {
+                return Ok(ProjectConnection::from_page(page));
+            }
+            let keep = filter
+                .as_ref()
+                .map(|f| Evaluator::new(store(ctx)).projects(f))
+                .transpose()?;
+            let mut rows = all_of(ctx, Kind::Project, keep.as_ref())?;
+            super::plan::log_fallback(Kind::Project, rows.len());
+            sort_projects(&mut rows, order);
+            Ok(ProjectConnection::of(rows, args)?)
+        }
+
+        /// Enterprises, filtered as asked, in ID order.
+        #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+        async fn enterprises(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Keep only the enterprises this filter matches.")] filter: Option<
+                EnterpriseFilter,
+            >
+        ) [first, after, last, before] -> async_graphql::Result<EnterpriseConnection> {
+            let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
+            let Some(filter) = filter else {
+                return Ok(EnterpriseConnection::from_page(id_ordered_page(
+                    ctx,
+                    Kind::Enterprise,
+                    args,
+                )?));
+            };
+            let keep = Evaluator::new(store(ctx)).enterprises(&filter)?;
+            Ok(EnterpriseConnection::of(
+                all_of(ctx, Kind::Enterprise, Some(&keep))?,
+                args,
+            )?)
+        }
+
+        /// Zones, filtered as asked, in ID order.
+        #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+        async fn zones(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Keep only the zones this filter matches.")] filter: Option<
+                ZoneFilter,
+            >
+        ) [first, after, last, before] -> async_graphql::Result<ZoneConnection> {
+            let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
+            let Some(filter) = filter else {
+                return Ok(ZoneConnection::from_page(id_ordered_page(
+                    ctx,
+                    Kind::Zone,
+                    args,
+                )?));
+            };
+            let keep = Evaluator::new(store(ctx)).zones(&filter)?;
+            Ok(ZoneConnection::of(
+                all_of(ctx, Kind::Zone, Some(&keep))?,
+                args,
+            )?)
+        }
+
+        /// Countries in ID order; `aseanMember` keeps members (true) or the others (false).
+        #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+        async fn countries(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "True for ASEAN members only, false for the others.")]
+            asean_member: Option<bool>
+        ) [first, after, last, before] -> async_graphql::Result<CountryConnection> {
+            let mut rows = all_of(ctx, Kind::Country, None)?;
+            if let Some(wanted) = asean_member {
+                rows.retain(
+                    |e| matches!(&e.node.attrs, NodeAttrs::Country(c) if c.asean_member == wanted),
+                );
+            }
+            Ok(CountryConnection::of(
+                rows,
+                PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()),
+            )?)
+        }
+
+        /// Sectors in ID order; `tier` keeps the sectors of those tiers, `topLevel` only the tiers.
+        #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+        async fn sectors(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Keep the sectors of these tiers.")] tier: Option<Vec<SectorTier>>,
+            #[graphql(desc = "True for the three tiers only, false for the sectors beneath them.")]
+            top_level: Option<bool>
+        ) [first, after, last, before] -> async_graphql::Result<SectorConnection> {
+            let store = store(ctx);
+            let mut rows = Vec::new();
+            for e in all_of(ctx, Kind::Sector, None)? {
+                let is_tier = SectorTier::from_root(e.id()).is_some();
+                if top_level.is_some_and(|t| t != is_tier) {
                     continue;
                 }
+                if let Some(tiers) = &tier {
+                    if !tier_of(store, e.id())?.is_some_and(|t| tiers.contains(&t)) {
+                        continue;
+                    }
+                }
+                rows.push(e);
             }
-            rows.push(e);
+            Ok(SectorConnection::of(
+                rows,
+                PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()),
+            )?)
         }
-        Ok(SectorConnection::of(
-            rows,
-            PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()),
-        )?)
-    }
 
-    /// Frameworks in ID order.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn frameworks(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<FrameworkConnection> {
-        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
-        Ok(FrameworkConnection::from_page(id_ordered_page(
-            ctx,
-            Kind::Framework,
-            args,
-        )?))
-    }
+        /// Frameworks in ID order.
+        #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+        async fn frameworks(
+            &self,
+            ctx: &Context<'_>
+        ) [first, after, last, before] -> async_graphql::Result<FrameworkConnection> {
+            let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
+            Ok(FrameworkConnection::from_page(id_ordered_page(
+                ctx,
+                Kind::Framework,
+                args,
+            )?))
+        }
 
-    /// Indicators in ID order.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn indicators(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<IndicatorConnection> {
-        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
-        Ok(IndicatorConnection::from_page(id_ordered_page(
-            ctx,
-            Kind::Indicator,
-            args,
-        )?))
-    }
+        /// Indicators in ID order.
+        #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+        async fn indicators(
+            &self,
+            ctx: &Context<'_>
+        ) [first, after, last, before] -> async_graphql::Result<IndicatorConnection> {
+            let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
+            Ok(IndicatorConnection::from_page(id_ordered_page(
+                ctx,
+                Kind::Indicator,
+                args,
+            )?))
+        }
 
-    /// Sources in ID order.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after the row with this cursor (an `endCursor` from a previous page)."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Return at most this many rows from the end (at most the page size limit, 500 by default)."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Stop before the row with this cursor (a `startCursor` from a previous page)."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<SourceConnection> {
-        let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
-        Ok(SourceConnection::from_page(id_ordered_page(
-            ctx,
-            Kind::Source,
-            args,
-        )?))
+        /// Sources in ID order.
+        #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+        async fn sources(
+            &self,
+            ctx: &Context<'_>
+        ) [first, after, last, before] -> async_graphql::Result<SourceConnection> {
+            let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
+            Ok(SourceConnection::from_page(id_ordered_page(
+                ctx,
+                Kind::Source,
+                args,
+            )?))
+        }
     }
 }
 

@@ -108,9 +108,15 @@ impl fmt::Display for Kind {
 pub enum IdError {
     #[error("`{0}` is not an ID: expected `kind:slug`, e.g. `project:suramadu-bridge`")]
     NoColon(String),
-    #[error("`{id}` has an unknown kind `{kind}`; kinds are source, country, framework, sector, enterprise, zone, project, indicator")]
+    #[error(
+        "`{id}` has an unknown kind `{kind}`; kinds are source, country, framework, sector, enterprise, \
+         zone, project, indicator"
+    )]
     UnknownKind { id: String, kind: String },
-    #[error("`{0}` is not a country ID: expected `country:` and an ISO 3166-1 alpha-2 code in upper case, e.g. `country:KH`")]
+    #[error(
+        "`{0}` is not a country ID: expected `country:` and an ISO 3166-1 alpha-2 code in upper case, \
+         e.g. `country:KH`"
+    )]
     BadCountryCode(String),
     #[error("`{0}` has a bad slug: use lower-case letters, digits and single dashes, e.g. `project:suramadu-bridge`")]
     BadSlug(String),

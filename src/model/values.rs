@@ -164,7 +164,10 @@ impl JsonSchema for Id {
         schemars::json_schema!({
             "type": "string",
             "description": "A node ID, `kind:slug`: e.g. `project:suramadu-bridge`, `country:KH`.",
-            "pattern": "^(country:[A-Z]{2}|(source|framework|sector|enterprise|zone|project|indicator):[a-z0-9]+(-[a-z0-9]+)*)$"
+            "pattern": concat!(
+                "^(country:[A-Z]{2}|",
+                "(source|framework|sector|enterprise|zone|project|indicator):[a-z0-9]+(-[a-z0-9]+)*)$"
+            )
         })
     }
 }

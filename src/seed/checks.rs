@@ -399,7 +399,10 @@ fn enterprises_and_projects(files: &BTreeMap<String, Value>, report: &mut Report
             report.problems.push(problem(
                 "projects.json",
                 format!("$.projects[{i}].participants"),
-                format!("`{id}` has no Chinese participant (an enterprise headquartered in China, or owned by one that is)"),
+                format!(
+                    "`{id}` has no Chinese participant (an enterprise headquartered in China, or owned by \
+                     one that is)"
+                ),
             ));
         }
         let status = str_of(p, "status").unwrap_or("UNKNOWN");
@@ -485,13 +488,19 @@ fn money(files: &BTreeMap<String, Value>, report: &mut Report) {
                 None => report.problems.push(problem(
                     "projects.json",
                     at,
-                    format!("`{id}`: {currency} {amount} in {year} needs usd ≈ {expected:.0} ({currency} {rate} per US$)"),
+                    format!(
+                        "`{id}`: {currency} {amount} in {year} needs usd ≈ {expected:.0} ({currency} {rate} \
+                         per US$)"
+                    ),
                 )),
                 Some(u) if !stated && ((u - expected) / expected).abs() > TOLERANCE => {
                     report.problems.push(problem(
                         "projects.json",
                         at,
-                        format!("`{id}`: usd {u} differs from {expected:.0}, the {year} average rate ({currency} {rate} per US$) applied to {amount}"),
+                        format!(
+                            "`{id}`: usd {u} differs from {expected:.0}, the {year} average rate \
+                             ({currency} {rate} per US$) applied to {amount}"
+                        ),
                     ))
                 }
                 Some(_) => {}
@@ -620,8 +629,10 @@ mod tests {
             (
                 "enterprises.json",
                 serde_json::json!({"enterprises": [
-                    {"id": "enterprise:group", "name": "Group", "headquarters": "country:CN", "sources": ["source:a"]},
-                    {"id": "enterprise:sub", "name": "Sub", "parent": {"enterprise": "enterprise:group"}, "sources": ["source:a"]}
+                    {"id": "enterprise:group", "name": "Group", "headquarters": "country:CN",
+                     "sources": ["source:a"]},
+                    {"id": "enterprise:sub", "name": "Sub", "parent": {"enterprise": "enterprise:group"},
+                     "sources": ["source:a"]}
                 ]}),
             ),
             (

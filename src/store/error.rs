@@ -16,7 +16,12 @@ pub enum StoreError {
     },
     #[error("store value at key {key:?} is unreadable: {source}")]
     Codec { key: String, source: CodecError },
-    #[error("the store at {path} was written by {} capgraph (store format {found}; this build reads format {FORMAT_VERSION}); {}", writer(*.found), advice(*.found))]
+    #[error(
+        "the store at {path} was written by {} capgraph (store format {found}; this build reads format \
+         {FORMAT_VERSION}); {}",
+        writer(*.found),
+        advice(*.found)
+    )]
     VersionMismatch {
         path: PathBuf,
         found: u8,

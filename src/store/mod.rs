@@ -24,6 +24,7 @@ pub(crate) mod codec;
 mod error;
 #[cfg(test)]
 mod golden;
+mod hierarchy;
 mod keys;
 pub mod ordered;
 mod read;

@@ -4,8 +4,9 @@
 //! one among those of its status, keyed so that key order is the API's order (values present
 //! first, ascending; missing values last; ties by ID), and valued with the project's
 //! [`Facets`], so that a walk can test status, years and value without reading the project. A
-//! filter on one status walks that status's entries only. The `facet_counts` tree counts projects per status and start year, so
-//! that a status and start-year filter is counted without a walk.
+//! filter on one status walks that status's entries only. The `facet_counts` tree counts
+//! projects per status and start year, so that a status and start-year filter is counted
+//! without a walk.
 
 use serde::{Deserialize, Serialize};
 

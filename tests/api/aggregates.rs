@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use crate::helpers::{seed, shared_app, strings};
+use crate::common::schema;
+use crate::helpers::{seed, strings};
 
 #[test]
 fn counts_by_host_country_cover_every_project_and_match_each_countrys_project_list() {
     // Arrange
-    let app = shared_app();
     let data = seed();
     let mut expected: BTreeMap<String, u64> = BTreeMap::new();
     for project in &data.projects {
@@ -19,7 +19,7 @@ fn counts_by_host_country_cover_every_project_and_match_each_countrys_project_li
     }
 
     // Act
-    let answer = app.data(
+    let answer = schema::data(
         r#"{ projectAggregates(groupBy: HOST_COUNTRY) {
               key label count valueUsd valuedCount
               node { id ... on Country { name projects { totalCount } } }
@@ -62,8 +62,7 @@ fn counts_by_host_country_cover_every_project_and_match_each_countrys_project_li
 
 #[test]
 fn counts_by_status_under_a_filter_add_up_to_the_filtered_total() {
-    let app = shared_app();
-    let answer = app.data(
+    let answer = schema::data(
         r#"{ projectAggregates(groupBy: STATUS, filter: { hostCountry: ["ID"] }) { key count }
              projects(filter: { hostCountry: ["ID"] }) { totalCount } }"#,
         json!({}),

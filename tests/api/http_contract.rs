@@ -1,10 +1,15 @@
 //! GraphQL over HTTP as the spec has it: media types and the status codes that go with them,
 //! GET and POST, operation names, and malformed requests.
 
+use std::collections::BTreeSet;
+
+use capgraph::graphql::error::ErrorCode;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_clean_errors, assert_error, header, shared_app, StatusCode};
+use crate::helpers::{
+    assert_clean_errors, assert_error, header, shared_app, StatusCode, ERROR_CODES,
+};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const QUERY: &str = r#"{ country(code: "KH") { name } }"#;
@@ -276,4 +281,22 @@ fn a_body_that_is_not_json_is_400() {
     );
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_error(&json_body(response), "BAD_USER_INPUT");
+}
+
+#[test]
+fn the_codes_clients_are_promised_are_exactly_the_servers_and_the_readme_names_each() {
+    // Arrange
+    let server: BTreeSet<&str> = ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
+    let promised: BTreeSet<&str> = ERROR_CODES.into_iter().collect();
+    let readme = include_str!("../../README.md");
+
+    // Assert: the codes every test accepts (`assert_clean_errors`) are the server's own.
+    assert_eq!(promised, server);
+    assert_eq!(server.len(), ErrorCode::ALL.len(), "no code twice");
+    for code in server {
+        assert!(
+            readme.contains(&format!("`{code}`")),
+            "README.md does not tell clients about `{code}`"
+        );
+    }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use crate::common::schema::{data, error};
-use crate::helpers::{ids, seed};
+use crate::helpers::{id_set, ids, seed, Seed};
 
 const PAGE: &str = r#"query ($first: Int, $after: String, $last: Int, $before: String, $order: [ProjectOrder!]) {
   projects(first: $first, after: $after, last: $last, before: $before, orderBy: $order) {
@@ -140,4 +140,51 @@ fn a_cursor_the_api_did_not_make_is_bad_user_input() {
         "BAD_USER_INPUT",
     );
     error(PAGE, json!({ "first": -1 }), "BAD_USER_INPUT");
+}
+
+#[test]
+fn aliases_of_one_connection_with_different_arguments_each_get_their_own_page() {
+    // Arrange: the countries' projects, whole and kept by status, under one batch of countries.
+    let seed = seed();
+    let query = r#"{ countries(first: 20) { nodes {
+        code
+        all: projects(first: 100) { totalCount nodes { id } }
+        done: projects(first: 100, filter: { status: [COMPLETED] }) { totalCount nodes { id } }
+        planned: projects(first: 100, filter: { status: [PLANNED] }) { totalCount nodes { id } }
+        firstTwo: projects(first: 2) { nodes { id } }
+    } } }"#;
+
+    // Act
+    let answer = data(query, json!({}));
+
+    // Assert: each alias answers its own arguments, although siblings share one batch.
+    let countries = answer["countries"]["nodes"].as_array().unwrap();
+    assert!(countries.len() > 5);
+    assert!(countries.len() < 20, "every country on one page");
+    for country in countries {
+        let code = format!("country:{}", country["code"].as_str().unwrap());
+        let hosted = |status: Option<&str>| {
+            seed.project_ids(|p| {
+                Seed::hosted_in(p, &code) && status.is_none_or(|s| p["status"] == s)
+            })
+        };
+        let all: Vec<String> = ids(&country["all"]["nodes"]);
+        assert_eq!(
+            all.iter().cloned().collect::<BTreeSet<_>>(),
+            hosted(None),
+            "{code}"
+        );
+        assert_eq!(
+            id_set(&country["done"]["nodes"]),
+            hosted(Some("COMPLETED")),
+            "{code}"
+        );
+        assert_eq!(
+            id_set(&country["planned"]["nodes"]),
+            hosted(Some("PLANNED")),
+            "{code}"
+        );
+        let first_two: Vec<String> = all.into_iter().take(2).collect();
+        assert_eq!(ids(&country["firstTwo"]["nodes"]), first_two, "{code}");
+    }
 }

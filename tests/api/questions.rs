@@ -1,19 +1,20 @@
-//! The questions an analyst brings (DESIGN, "Who uses it"), asked over HTTP and answered from
-//! the data: who built what and where, what one enterprise does in one country, how two nodes
-//! are connected, and what the source article's figures say.
+//! The questions an analyst brings (DESIGN, "Who uses it"), answered from the data: who built
+//! what and where, what one enterprise does in one country, how two nodes are connected, and
+//! what the source article's figures say. Asked in-process (`common::schema`), since HTTP adds
+//! nothing to them.
 
 use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{id_set, ids, seed, shared_app, strings, Seed};
+use crate::common::schema;
+use crate::helpers::{id_set, ids, seed, strings, Seed};
 
 const ARTICLE: &str = "source:capacity-cooperation-2017";
 
 #[test]
 fn who_built_the_suramadu_bridge_and_where_matches_the_participants_in_the_seed() {
     // Arrange
-    let app = shared_app();
     let seeded = seed().project("project:suramadu-bridge");
     let expected: BTreeSet<(String, String)> = seeded["participants"]
         .as_array()
@@ -28,7 +29,7 @@ fn who_built_the_suramadu_bridge_and_where_matches_the_participants_in_the_seed(
         .collect();
 
     // Act
-    let data = app.data(
+    let data = schema::data(
         r#"{ project(id: "project:suramadu-bridge") {
               name
               hostCountries { id code name }
@@ -98,7 +99,6 @@ fn who_built_the_suramadu_bridge_and_where_matches_the_participants_in_the_seed(
 fn everything_china_datang_does_in_cambodia_includes_stung_atay_both_ways_round() {
     // Arrange: the seed's answer, once for Datang itself and once with its subsidiaries (which
     // the `enterprise` filter includes).
-    let app = shared_app();
     let data = seed();
     let group = Seed::descendants(&data.enterprises, "enterprise:china-datang");
     let direct = data.project_ids(|p| {
@@ -112,7 +112,7 @@ fn everything_china_datang_does_in_cambodia_includes_stung_atay_both_ways_round(
     });
 
     // Act
-    let answer = app.data(
+    let answer = schema::data(
         r#"{
           enterprise(id: "enterprise:china-datang") {
             projects(filter: { hostCountry: ["KH"] }) { totalCount edges { role node { id } } }
@@ -150,7 +150,6 @@ fn everything_china_datang_does_in_cambodia_includes_stung_atay_both_ways_round(
 #[test]
 fn every_power_project_in_indonesia_is_found_with_its_sub_sectors_and_builders() {
     // Arrange: power and every sector below it, from sectors.json.
-    let app = shared_app();
     let data = seed();
     let power = Seed::descendants(&data.sectors, "sector:power");
     let expected = data.project_ids(|p| {
@@ -162,7 +161,7 @@ fn every_power_project_in_indonesia_is_found_with_its_sub_sectors_and_builders()
     );
 
     // Act
-    let answer = app.data(
+    let answer = schema::data(
         r#"{ projects(filter: { sector: ["sector:power"], hostCountry: ["ID"] }, first: 100) {
               totalCount
               nodes { id sectors { id } hostCountries { code }
@@ -207,10 +206,9 @@ fn every_power_project_in_indonesia_is_found_with_its_sub_sectors_and_builders()
 #[test]
 fn the_shortest_path_from_zte_to_cambodia_is_a_chain_of_edges_joining_consecutive_nodes() {
     // Arrange
-    let app = shared_app();
 
     // Act
-    let answer = app.data(
+    let answer = schema::data(
         r#"query ($max: Int!) {
               path(from: "enterprise:zte", to: "country:KH") {
                 length nodes { id } edges { fromId toId type from { id } to { id } }
@@ -248,7 +246,7 @@ fn the_shortest_path_from_zte_to_cambodia_is_a_chain_of_edges_joining_consecutiv
 
     // And it is the shortest: nothing is found one edge shorter.
     if length > 1 {
-        let shorter = app.data(
+        let shorter = schema::data(
             r#"query ($max: Int!) { path(from: "enterprise:zte", to: "country:KH", maxDepth: $max) { length } }"#,
             json!({ "max": length - 1 }),
         );
@@ -269,7 +267,6 @@ fn unconfirmed(indicator: &Value) -> bool {
 #[test]
 fn the_cooperation_zone_figures_are_the_articles_and_say_they_are_unconfirmed() {
     // Arrange: the figures as the source article states them.
-    let app = shared_app();
     let expected = [
         ("indicator:asean-cooperation-zones", 23.0, "zones"),
         (
@@ -298,7 +295,7 @@ fn the_cooperation_zone_figures_are_the_articles_and_say_they_are_unconfirmed() 
     );
 
     // Act
-    let answer = app.data(&query, json!({}));
+    let answer = schema::data(&query, json!({}));
 
     // Assert
     for (i, (id, value, unit)) in expected.iter().enumerate() {
@@ -325,11 +322,10 @@ fn the_cooperation_zone_figures_are_the_articles_and_say_they_are_unconfirmed() 
 #[test]
 fn the_article_and_the_dataset_agree_that_singapore_and_the_philippines_host_no_zone() {
     // Arrange
-    let app = shared_app();
     let data = seed();
 
     // Act
-    let answer = app.data(
+    let answer = schema::data(
         &format!(
             r#"{{ indicator(id: "indicator:asean-countries-without-cooperation-zone") {{ {INDICATOR_FIELDS} }}
                  countries(aseanMember: true) {{ nodes {{ code zones {{ totalCount }} }} }} }}"#

@@ -3,14 +3,14 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{shared_app, TestApp};
+use crate::common::schema;
 
 const SEARCH: &str = r#"query ($text: String!, $kinds: [NodeKind!], $first: Int! = 20) {
   search(text: $text, kinds: $kinds, first: $first) { score matched node { id kind name } }
 }"#;
 
-fn search(app: &TestApp, text: &str, kinds: Value) -> Vec<Value> {
-    app.data(SEARCH, json!({ "text": text, "kinds": kinds }))["search"]
+fn search(text: &str, kinds: Value) -> Vec<Value> {
+    schema::data(SEARCH, json!({ "text": text, "kinds": kinds }))["search"]
         .as_array()
         .unwrap()
         .clone()
@@ -24,7 +24,6 @@ fn hit_ids(hits: &[Value]) -> Vec<&str> {
 
 #[test]
 fn each_name_a_person_might_type_finds_what_they_meant_first() {
-    let app = shared_app();
     for (text, intended) in [
         ("suramadu", "project:suramadu-bridge"),
         ("Surabaya Madura", "project:suramadu-bridge"),
@@ -35,7 +34,7 @@ fn each_name_a_person_might_type_finds_what_they_meant_first() {
         ("việt nam", "country:VN"),
         ("VIỆT NAM", "country:VN"),
     ] {
-        let hits = search(app, text, Value::Null);
+        let hits = search(text, Value::Null);
         assert_eq!(
             hit_ids(&hits).first().copied(),
             Some(intended),
@@ -49,8 +48,7 @@ fn a_shared_prefix_finds_the_intended_enterprise_among_the_first_three() {
     // "china comm" is the start of both China Communications Construction Company (CCCC) and
     // its parent group, China Communications Construction Group (CCCG): both match every word
     // equally well, so either may come first, but CCCC must be near the top.
-    let app = shared_app();
-    let hits = search(app, "china comm", Value::Null);
+    let hits = search("china comm", Value::Null);
     let top: Vec<&str> = hit_ids(&hits).into_iter().take(3).collect();
     assert!(top.contains(&"enterprise:cccc"), "{hits:?}");
     let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
@@ -62,31 +60,29 @@ fn a_shared_prefix_finds_the_intended_enterprise_among_the_first_three() {
 
 #[test]
 fn kinds_keeps_only_hits_of_those_kinds() {
-    let app = shared_app();
-    let everything = search(app, "suramadu", Value::Null);
+    let everything = search("suramadu", Value::Null);
     assert!(everything.iter().any(|h| h["node"]["kind"] == "SOURCE"));
 
-    let projects = search(app, "suramadu", json!(["PROJECT"]));
+    let projects = search("suramadu", json!(["PROJECT"]));
     assert_eq!(hit_ids(&projects), ["project:suramadu-bridge"]);
 
-    let sources = search(app, "suramadu", json!(["SOURCE"]));
+    let sources = search("suramadu", json!(["SOURCE"]));
     assert!(!sources.is_empty());
     assert!(
         sources.iter().all(|h| h["node"]["kind"] == "SOURCE"),
         "{sources:?}"
     );
 
-    let both = search(app, "suramadu", json!(["SOURCE", "PROJECT"]));
+    let both = search("suramadu", json!(["SOURCE", "PROJECT"]));
     assert_eq!(both.len(), projects.len() + sources.len());
 }
 
 #[test]
 fn first_caps_the_hits_and_an_empty_text_is_bad_user_input() {
-    let app = shared_app();
-    let hits = app.data(SEARCH, json!({ "text": "china", "first": 3 }))["search"].clone();
+    let hits = schema::data(SEARCH, json!({ "text": "china", "first": 3 }))["search"].clone();
     assert_eq!(hits.as_array().unwrap().len(), 3);
-    app.error(SEARCH, json!({ "text": "  !! " }), "BAD_USER_INPUT");
-    app.error(
+    schema::error(SEARCH, json!({ "text": "  !! " }), "BAD_USER_INPUT");
+    schema::error(
         SEARCH,
         json!({ "text": "china", "first": 101 }),
         "LIMIT_EXCEEDED",
@@ -98,7 +94,6 @@ fn first_caps_the_hits_and_an_empty_text_is_bad_user_input() {
 /// words are cut.
 #[test]
 fn search_finds_every_project_that_a_text_filter_finds_for_the_same_words() {
-    let app = shared_app();
     let filtered = r#"query ($text: String!) {
       projects(filter: { text: $text }, first: 100) { totalCount nodes { id } }
     }"#;
@@ -112,7 +107,7 @@ fn search_finds_every_project_that_a_text_filter_finds_for_the_same_words() {
         "port c",
         "a b",
     ] {
-        let data = app.data(filtered, json!({ "text": text }));
+        let data = schema::data(filtered, json!({ "text": text }));
         let by_filter: Vec<&str> = data["projects"]["nodes"]
             .as_array()
             .unwrap()
@@ -122,7 +117,7 @@ fn search_finds_every_project_that_a_text_filter_finds_for_the_same_words() {
         if data["projects"]["totalCount"].as_u64().unwrap() > 100 {
             continue;
         }
-        let hits = app.data(
+        let hits = schema::data(
             SEARCH,
             json!({ "text": text, "kinds": ["PROJECT"], "first": 100 }),
         );

@@ -129,36 +129,44 @@ pub(super) fn participations(
     (rows, page.info, total)
 }
 
-/// A page of `e`'s neighbours of `kind` over `types`, in ID order, kept by `keep`, cut before
-/// any neighbour is read (see [`Batch::page`]). `field` and `extra` name the field and any
-/// argument besides the page's, so that siblings asking the same share one read.
-#[allow(clippy::too_many_arguments)]
+/// A page of `e`'s neighbours of `kind` over `types`, in ID order, as many as `kept` keeps,
+/// cut before any neighbour is read (see [`Batch::page`]). Siblings asking for the same page
+/// share one read, since the cache key is everything that decides the page.
 pub(super) fn neighbour_page(
     e: &Entity,
-    field: &str,
     types: &[Et],
     dir: Dir,
     kind: Kind,
     args: PageArgs<'_>,
-    extra: String,
-    keep: Option<&KeepEdge>,
+    kept: Kept,
 ) -> ApiResult<Page<Link>> {
-    let key = format!(
-        "{field}|{:?}|{:?}|{:?}|{:?}|{}|{extra}",
-        args.first, args.after, args.last, args.before, args.max
-    );
+    let key = PageKey {
+        types: types.to_vec(),
+        direction: dir,
+        kind,
+        kept,
+        first: args.first,
+        after: args.after.map(str::to_owned),
+        last: args.last,
+        before: args.before.map(str::to_owned),
+        max: args.max,
+    };
     // Nothing to filter, one edge type, paging forward: a range scan from the cursor reads the
     // page and nothing else.
-    if let (None, [edge_type], None, None) = (keep, types, args.last, args.before) {
+    if let (true, [edge_type], None, None) =
+        (key.kept == Kept::default(), types, args.last, args.before)
+    {
         return e
             .batch
             .id_order_page(e.id(), *edge_type, dir, kind, args, key);
     }
-    let keep = keep.unwrap_or(&|_| Ok(true));
+    let kept = key.kept.clone();
+    let in_filter = project_filter_test(e.batch.store(), kept.projects.as_ref());
     e.batch.page(e.id(), types, dir, key, &|edges| {
         let mut rows = Vec::new();
         for edge in edges {
-            if edge.other.kind() == kind && keep(&edge)? {
+            if edge.other.kind() == kind && plays(&edge, kept.roles.as_deref()) && in_filter(&edge)?
+            {
                 rows.push(edge);
             }
         }
@@ -168,24 +176,20 @@ pub(super) fn neighbour_page(
     })
 }
 
-/// A test on one edge of a connection: whether its row is kept.
-pub(super) type KeepEdge<'k> = dyn Fn(&EdgeRef) -> ApiResult<bool> + 'k;
-
 /// A page of `e`'s neighbours with nothing filtered out, as nodes.
 pub(super) fn whole_list_page(
     e: &Entity,
-    field: &str,
     types: &[Et],
     dir: Dir,
     kind: Kind,
     args: PageArgs<'_>,
 ) -> ApiResult<Page<Entity>> {
-    Ok(neighbour_page(e, field, types, dir, kind, args, String::new(), None)?.map(|l| l.entity))
+    Ok(neighbour_page(e, types, dir, kind, args, Kept::default())?.map(|l| l.entity))
 }
 
-/// A keep-test for [`neighbour_page`] from an optional project filter, evaluated at most once.
-pub(super) fn project_filter_test<'f>(
-    ctx: &'f Context<'_>,
+/// A keep-test from an optional project filter, evaluated at most once.
+fn project_filter_test<'f>(
+    store: &'f Store,
     filter: Option<&'f ProjectFilter>,
 ) -> impl Fn(&EdgeRef) -> ApiResult<bool> + 'f {
     let set: std::cell::RefCell<Option<crate::graphql::filter::IdSet>> =
@@ -195,7 +199,7 @@ pub(super) fn project_filter_test<'f>(
             return Ok(true);
         };
         if set.borrow().is_none() {
-            *set.borrow_mut() = Some(Evaluator::new(store(ctx)).projects(filter)?);
+            *set.borrow_mut() = Some(Evaluator::new(store).projects(filter)?);
         }
         Ok(set
             .borrow()

@@ -12,15 +12,24 @@ node_object!(
         }
         /// ISO 3166-1 alpha-3 code, e.g. `KHM`.
         async fn alpha3(&self) -> Option<&str> {
-            match &self.0.node.attrs { NodeAttrs::Country(c) => Some(c.alpha3.as_str()), _ => None }
+            match &self.0.node.attrs {
+                NodeAttrs::Country(c) => Some(c.alpha3.as_str()),
+                _ => None,
+            }
         }
         /// Official long name.
         async fn official_name(&self) -> Option<&str> {
-            match &self.0.node.attrs { NodeAttrs::Country(c) => c.official_name.as_deref(), _ => None }
+            match &self.0.node.attrs {
+                NodeAttrs::Country(c) => c.official_name.as_deref(),
+                _ => None,
+            }
         }
         /// Capital city, where sourced.
         async fn capital(&self) -> Option<&str> {
-            match &self.0.node.attrs { NodeAttrs::Country(c) => c.capital.as_deref(), _ => None }
+            match &self.0.node.attrs {
+                NodeAttrs::Country(c) => c.capital.as_deref(),
+                _ => None,
+            }
         }
         /// Whether the country is an ASEAN member.
         async fn asean_member(&self) -> bool {
@@ -28,51 +37,106 @@ node_object!(
         }
         /// When it joined ASEAN (YYYY, YYYY-MM or YYYY-MM-DD).
         async fn asean_joined(&self) -> Option<String> {
-            match &self.0.node.attrs { NodeAttrs::Country(c) => c.asean_joined.as_ref().map(|d| d.to_string()), _ => None }
+            match &self.0.node.attrs {
+                NodeAttrs::Country(c) => c.asean_joined.as_ref().map(|d| d.to_string()),
+                _ => None,
+            }
         }
         /// Projects hosted here, filtered and ordered as asked.
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>, #[graphql(desc = "Return at most this many rows from the end (at most the page size limit, 500 by default).")] last: Option<i32>, #[graphql(desc = "Stop before the row with this cursor (a `startCursor` from a previous page).")] before: Option<String>) -> async_graphql::Result<ProjectConnection> {
+        async fn projects(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<
+                ProjectFilter,
+            >,
+            #[graphql(
+                desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent."
+            )]
+            order_by: Option<Vec<ProjectOrder>>
+        ) [first, after, last, before] -> async_graphql::Result<ProjectConnection> {
             let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
             if order_by.as_ref().is_none_or(Vec::is_empty) {
-                let keep = project_filter_test(ctx, filter.as_ref());
-                let keep = filter.as_ref().map(|_| &keep as &KeepEdge);
-                let page = neighbour_page(&self.0, "Country.projects", &[Et::LocatedIn], Dir::In, Kind::Project, args, format!("{filter:?}"), keep)?;
+                let kept = Kept {
+                    roles: None,
+                    projects: filter,
+                };
+                let page = neighbour_page(
+                    &self.0,
+                    &[Et::LocatedIn],
+                    Dir::In,
+                    Kind::Project,
+                    args,
+                    kept,
+                )?;
                 return Ok(ProjectConnection::from_page(page.map(|l| l.entity)));
             }
             // Any other order needs every candidate's attributes, so all of them are read.
-            let rows = links(&self.0, &[Et::LocatedIn], Dir::In, Kind::Project)?.into_iter().map(|l| l.entity).collect();
+            let rows = links(&self.0, &[Et::LocatedIn], Dir::In, Kind::Project)?
+                .into_iter()
+                .map(|l| l.entity)
+                .collect();
             let rows = filter_and_sort(ctx, rows, filter.as_ref(), order_by.as_deref())?;
             Ok(ProjectConnection::of(rows, args)?)
         }
         /// Cooperation zones and industrial parks hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn zones(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneConnection> {
-            Ok(ZoneConnection::from_page(whole_list_page(&self.0, "ZoneConnection:LocatedIn", &[Et::LocatedIn], Dir::In, Kind::Zone, PageArgs::forward(ctx, first, after.as_ref()))?))
+        async fn zones(
+            &self,
+            ctx: &Context<'_>
+        ) [first, after] -> async_graphql::Result<ZoneConnection> {
+            Ok(ZoneConnection::from_page(whole_list_page(
+                &self.0,
+                &[Et::LocatedIn],
+                Dir::In,
+                Kind::Zone,
+                PageArgs::forward(ctx, first, after.as_ref()),
+            )?))
         }
         /// Enterprises active here: taking part in a project or developing a zone hosted here.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
+        async fn enterprises(
+            &self,
+            ctx: &Context<'_>
+        ) [first, after] -> async_graphql::Result<EnterpriseConnection> {
             let mut rows: Vec<Entity> = Vec::new();
             for place in self.0.batch.links(self.0.id(), &[Et::LocatedIn], Dir::In)? {
                 let place = &place.entity;
-                for l in place.batch.links(place.id(), &[Et::ParticipatesIn, Et::Develops], Dir::In)? {
+                for l in place
+                    .batch
+                    .links(place.id(), &[Et::ParticipatesIn, Et::Develops], Dir::In)?
+                {
                     if !rows.iter().any(|e| e.id() == l.entity.id()) {
                         rows.push(l.entity);
                     }
                 }
             }
             rows.sort_by(|a, b| a.id().cmp(b.id()));
-            Ok(EnterpriseConnection::of(rows, PageArgs::forward(ctx, first, after.as_ref()))?)
+            Ok(EnterpriseConnection::of(
+                rows,
+                PageArgs::forward(ctx, first, after.as_ref()),
+            )?)
         }
         /// Enterprises whose home country this is.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn headquartered_enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<EnterpriseConnection> {
-            Ok(EnterpriseConnection::from_page(whole_list_page(&self.0, "EnterpriseConnection:HeadquarteredIn", &[Et::HeadquarteredIn], Dir::In, Kind::Enterprise, PageArgs::forward(ctx, first, after.as_ref()))?))
+        async fn headquartered_enterprises(
+            &self,
+            ctx: &Context<'_>
+        ) [first, after] -> async_graphql::Result<EnterpriseConnection> {
+            Ok(EnterpriseConnection::from_page(whole_list_page(
+                &self.0,
+                &[Et::HeadquarteredIn],
+                Dir::In,
+                Kind::Enterprise,
+                PageArgs::forward(ctx, first, after.as_ref()),
+            )?))
         }
         /// Frameworks the country belongs to (ASEAN, ACFTA, RCEP, Belt and Road, ...).
         async fn frameworks(&self) -> async_graphql::Result<Vec<Framework>> {
-            Ok(wrap(links(&self.0, &[Et::MemberOf], Dir::Out, Kind::Framework)?, Framework))
+            Ok(wrap(
+                links(&self.0, &[Et::MemberOf], Dir::Out, Kind::Framework)?,
+                Framework,
+            ))
         }
     }
 );

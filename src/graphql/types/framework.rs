@@ -8,20 +8,38 @@ node_object!(
     Framework {
         /// What sort of framework it is.
         async fn framework_kind(&self) -> Option<FrameworkKind> {
-            match &self.0.node.attrs { NodeAttrs::Framework(f) => f.framework_kind.map(Into::into), _ => None }
+            match &self.0.node.attrs {
+                NodeAttrs::Framework(f) => f.framework_kind.map(Into::into),
+                _ => None,
+            }
         }
         /// When it was launched, signed or adopted.
         async fn launched(&self) -> Option<String> {
-            match &self.0.node.attrs { NodeAttrs::Framework(f) => f.launched.as_ref().map(|d| d.to_string()), _ => None }
+            match &self.0.node.attrs {
+                NodeAttrs::Framework(f) => f.launched.as_ref().map(|d| d.to_string()),
+                _ => None,
+            }
         }
         /// Member countries.
         async fn members(&self) -> async_graphql::Result<Vec<Country>> {
-            Ok(wrap(links(&self.0, &[Et::MemberOf], Dir::In, Kind::Country)?, Country))
+            Ok(wrap(
+                links(&self.0, &[Et::MemberOf], Dir::In, Kind::Country)?,
+                Country,
+            ))
         }
         /// Projects a source ties to this framework.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            Ok(ProjectConnection::from_page(whole_list_page(&self.0, "ProjectConnection:AlignedWith", &[Et::AlignedWith], Dir::In, Kind::Project, PageArgs::forward(ctx, first, after.as_ref()))?))
+        async fn projects(
+            &self,
+            ctx: &Context<'_>
+        ) [first, after] -> async_graphql::Result<ProjectConnection> {
+            Ok(ProjectConnection::from_page(whole_list_page(
+                &self.0,
+                &[Et::AlignedWith],
+                Dir::In,
+                Kind::Project,
+                PageArgs::forward(ctx, first, after.as_ref()),
+            )?))
         }
     }
 );

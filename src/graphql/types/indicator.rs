@@ -23,7 +23,9 @@ node_object!(
         }
         /// The date the figure refers to.
         async fn as_of(&self) -> Option<String> {
-            indicator_attrs(&self.0).and_then(|i| i.as_of.as_ref()).map(|d| d.to_string())
+            indicator_attrs(&self.0)
+                .and_then(|i| i.as_of.as_ref())
+                .map(|d| d.to_string())
         }
         /// What the figure covers.
         async fn scope(&self) -> Option<&str> {
@@ -35,7 +37,13 @@ node_object!(
         }
         /// The nodes the figure is about.
         async fn about(&self) -> async_graphql::Result<Vec<NodeIface>> {
-            Ok(self.0.batch.links(self.0.id(), &[Et::About], Dir::Out)?.into_iter().map(|l| l.entity.into()).collect())
+            Ok(self
+                .0
+                .batch
+                .links(self.0.id(), &[Et::About], Dir::Out)?
+                .into_iter()
+                .map(|l| l.entity.into())
+                .collect())
         }
     }
 );

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use async_graphql::{ComplexObject, Context, InputObject, Interface, Object, SimpleObject, ID};
 
 use super::connection::{page_cost, paginate, Page, PageArgs, PageInfo};
-use super::entity::{Batch, Entity, Link};
+use super::entity::{Batch, Entity, Kept, Link, PageKey};
 use super::enums::*;
 use super::error::{ApiError, ApiResult};
 use super::filter::{tier_of, Evaluator, ProjectFilter};
@@ -70,7 +70,9 @@ pub(super) fn wrap<T>(links: Vec<Link>, f: impl Fn(Entity) -> T) -> Vec<T> {
     links.into_iter().map(|l| f(l.entity)).collect()
 }
 
-/// Declares a node object with the fields every kind shares, then its own.
+/// Declares a node object with the fields every kind shares, then its own, through
+/// [`paged_object!`](crate::graphql::connection::paged_object), so paged fields name their Relay
+/// arguments in brackets after the parameter list.
 /// The first two tokens are always `#[Object]`: passing the attribute in from the call site
 /// keeps the variables async-graphql binds for `complexity` expressions in the caller's hygiene.
 macro_rules! node_object {
@@ -79,8 +81,9 @@ macro_rules! node_object {
         #[derive(Clone)]
         pub struct $name(pub Entity);
 
-        $(#[$doc])*
+        $crate::graphql::connection::paged_object! {
         $pound $object
+        $(#[$doc])*
         impl $name {
             /// The stable, globally unique ID, `kind:slug`.
             pub async fn id(&self) -> ID {
@@ -115,6 +118,7 @@ macro_rules! node_object {
                 Ok(wrap(self.0.batch.linked(self.0.id(), &[Et::About], Dir::In, Kind::Indicator)?, Indicator))
             }
             $($body)*
+        }
         }
     };
 }

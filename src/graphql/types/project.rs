@@ -20,7 +20,9 @@ node_object!(
         }
         /// Every sourced figure of its cost or finance, headline first; sources may disagree.
         async fn value(&self) -> Vec<Money> {
-            project_attrs(&self.0).map(|p| p.value.iter().map(|m| money(m, &self.0.batch)).collect()).unwrap_or_default()
+            project_attrs(&self.0)
+                .map(|p| p.value.iter().map(|m| money(m, &self.0.batch)).collect())
+                .unwrap_or_default()
         }
         /// The headline value in US dollars: the first figure a source states in USD.
         async fn value_usd(&self) -> Option<f64> {
@@ -28,36 +30,71 @@ node_object!(
         }
         /// Capacity and size figures (MW, km, ...).
         async fn capacity(&self) -> Vec<Quantity> {
-            project_attrs(&self.0).map(|p| p.capacity.iter().map(|q| quantity(q, &self.0.batch)).collect()).unwrap_or_default()
+            project_attrs(&self.0)
+                .map(|p| {
+                    p.capacity
+                        .iter()
+                        .map(|q| quantity(q, &self.0.batch))
+                        .collect()
+                })
+                .unwrap_or_default()
         }
         /// Where it is, when sources give coordinates.
         async fn location(&self) -> Option<Location> {
-            project_attrs(&self.0).and_then(|p| p.location.as_ref()).map(location)
+            project_attrs(&self.0)
+                .and_then(|p| p.location.as_ref())
+                .map(location)
         }
         /// Host countries.
         async fn host_countries(&self) -> async_graphql::Result<Vec<Country>> {
-            Ok(wrap(links(&self.0, &[Et::LocatedIn], Dir::Out, Kind::Country)?, Country))
+            Ok(wrap(
+                links(&self.0, &[Et::LocatedIn], Dir::Out, Kind::Country)?,
+                Country,
+            ))
         }
         /// Sectors, most specific first as listed.
         async fn sectors(&self) -> async_graphql::Result<Vec<Sector>> {
-            Ok(wrap(links(&self.0, &[Et::InSector], Dir::Out, Kind::Sector)?, Sector))
+            Ok(wrap(
+                links(&self.0, &[Et::InSector], Dir::Out, Kind::Sector)?,
+                Sector,
+            ))
         }
         /// Frameworks a source ties the project to.
         async fn frameworks(&self) -> async_graphql::Result<Vec<Framework>> {
-            Ok(wrap(links(&self.0, &[Et::AlignedWith], Dir::Out, Kind::Framework)?, Framework))
+            Ok(wrap(
+                links(&self.0, &[Et::AlignedWith], Dir::Out, Kind::Framework)?,
+                Framework,
+            ))
         }
         /// The cooperation zone it lies in, if any.
         async fn zone(&self) -> async_graphql::Result<Option<Zone>> {
-            Ok(wrap(links(&self.0, &[Et::InZone], Dir::Out, Kind::Zone)?, Zone).into_iter().next())
+            Ok(
+                wrap(links(&self.0, &[Et::InZone], Dir::Out, Kind::Zone)?, Zone)
+                    .into_iter()
+                    .next(),
+            )
         }
         /// Enterprises taking part, with their roles; `role` keeps only those playing one of them.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn enterprises(&self, ctx: &Context<'_>, #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")] role: Option<Vec<Role>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectEnterpriseConnection> {
+        async fn enterprises(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Keep only rows where the enterprise plays one of these roles.")]
+            role: Option<Vec<Role>>
+        ) [first, after] -> async_graphql::Result<ProjectEnterpriseConnection> {
             let args = PageArgs::forward(ctx, first, after.as_ref());
-            let roles = wanted_roles(role.as_deref());
-            let keep = |edge: &EdgeRef| Ok(plays(edge, roles.as_deref()));
-            let keep = roles.is_some().then_some(&keep as &KeepEdge);
-            let page = neighbour_page(&self.0, "Project.enterprises", &[Et::ParticipatesIn], Dir::In, Kind::Enterprise, args, format!("{roles:?}"), keep)?;
+            let kept = Kept {
+                roles: wanted_roles(role.as_deref()),
+                projects: None,
+            };
+            let page = neighbour_page(
+                &self.0,
+                &[Et::ParticipatesIn],
+                Dir::In,
+                Kind::Enterprise,
+                args,
+                kept,
+            )?;
             Ok(ProjectEnterpriseConnection::from_page(&self.0, page))
         }
     }

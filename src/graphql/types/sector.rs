@@ -13,37 +13,82 @@ node_object!(
         }
         /// The broader sector; null for a tier.
         async fn parent(&self) -> async_graphql::Result<Option<Sector>> {
-            Ok(wrap(links(&self.0, &[Et::SubsectorOf], Dir::Out, Kind::Sector)?, Sector).into_iter().next())
+            Ok(wrap(
+                links(&self.0, &[Et::SubsectorOf], Dir::Out, Kind::Sector)?,
+                Sector,
+            )
+            .into_iter()
+            .next())
         }
         /// Sectors directly beneath this one.
         async fn children(&self) -> async_graphql::Result<Vec<Sector>> {
-            Ok(wrap(links(&self.0, &[Et::SubsectorOf], Dir::In, Kind::Sector)?, Sector))
+            Ok(wrap(
+                links(&self.0, &[Et::SubsectorOf], Dir::In, Kind::Sector)?,
+                Sector,
+            ))
         }
         /// Projects in this sector and, unless `includeSubsectors` is false, in its sub-sectors.
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(default = true, desc = "Include the projects of sub-sectors (true by default).")] include_subsectors: bool, #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<ProjectFilter>, #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent.")] order_by: Option<Vec<ProjectOrder>>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>, #[graphql(desc = "Return at most this many rows from the end (at most the page size limit, 500 by default).")] last: Option<i32>, #[graphql(desc = "Stop before the row with this cursor (a `startCursor` from a previous page).")] before: Option<String>) -> async_graphql::Result<ProjectConnection> {
+        async fn projects(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(
+                default = true,
+                desc = "Include the projects of sub-sectors (true by default)."
+            )]
+            include_subsectors: bool,
+            #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<
+                ProjectFilter,
+            >,
+            #[graphql(
+                desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent."
+            )]
+            order_by: Option<Vec<ProjectOrder>>
+        ) [first, after, last, before] -> async_graphql::Result<ProjectConnection> {
             let store = store(ctx);
-            let sectors = if include_subsectors {
-                Evaluator::new(store).with_descendants(std::slice::from_ref(self.0.id()), Et::SubsectorOf)?
-            } else {
-                vec![self.0.id().clone()]
-            };
+            let mut sectors = vec![self.0.id().clone()];
+            if include_subsectors {
+                sectors.extend(
+                    store
+                        .descendants(self.0.id(), Et::SubsectorOf)
+                        .map_err(ApiError::from)?,
+                );
+            }
             let mut ids: Vec<Id> = Vec::new();
             for (_, edges) in store.edges_of_many(&sectors, Some(&[Et::InSector]), Dir::In)? {
-                ids.extend(edges.into_iter().map(|e| e.other).filter(|id| id.kind() == Kind::Project));
+                ids.extend(
+                    edges
+                        .into_iter()
+                        .map(|e| e.other)
+                        .filter(|id| id.kind() == Kind::Project),
+                );
             }
             ids.sort();
             ids.dedup();
-            let rows = filter_and_sort(ctx, Batch::load(store, &ids)?, filter.as_ref(), order_by.as_deref())?;
-            Ok(ProjectConnection::of(rows, PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()))?)
+            let rows = filter_and_sort(
+                ctx,
+                Batch::load(store, &ids)?,
+                filter.as_ref(),
+                order_by.as_deref(),
+            )?;
+            Ok(ProjectConnection::of(
+                rows,
+                PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref()),
+            )?)
         }
         /// Enterprises working in this sector.
         async fn enterprises(&self) -> async_graphql::Result<Vec<Enterprise>> {
-            Ok(wrap(links(&self.0, &[Et::InSector], Dir::In, Kind::Enterprise)?, Enterprise))
+            Ok(wrap(
+                links(&self.0, &[Et::InSector], Dir::In, Kind::Enterprise)?,
+                Enterprise,
+            ))
         }
         /// Zones focused on this sector.
         async fn zones(&self) -> async_graphql::Result<Vec<Zone>> {
-            Ok(wrap(links(&self.0, &[Et::InSector], Dir::In, Kind::Zone)?, Zone))
+            Ok(wrap(
+                links(&self.0, &[Et::InSector], Dir::In, Kind::Zone)?,
+                Zone,
+            ))
         }
     }
 );

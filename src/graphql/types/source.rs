@@ -23,7 +23,9 @@ node_object!(
         }
         /// Publication date (YYYY, YYYY-MM or YYYY-MM-DD).
         async fn date(&self) -> Option<String> {
-            source_attrs(&self.0).and_then(|s| s.date.as_ref()).map(|d| d.to_string())
+            source_attrs(&self.0)
+                .and_then(|s| s.date.as_ref())
+                .map(|d| d.to_string())
         }
         /// Where it was read.
         async fn url(&self) -> Option<&str> {

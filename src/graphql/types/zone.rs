@@ -15,11 +15,18 @@ node_object!(
     Zone {
         /// Host country.
         async fn country(&self) -> async_graphql::Result<Option<Country>> {
-            Ok(wrap(links(&self.0, &[Et::LocatedIn], Dir::Out, Kind::Country)?, Country).into_iter().next())
+            Ok(wrap(
+                links(&self.0, &[Et::LocatedIn], Dir::Out, Kind::Country)?,
+                Country,
+            )
+            .into_iter()
+            .next())
         }
         /// What sort of zone it is.
         async fn zone_kind(&self) -> Option<ZoneKind> {
-            zone_attrs(&self.0).and_then(|z| z.zone_kind).map(Into::into)
+            zone_attrs(&self.0)
+                .and_then(|z| z.zone_kind)
+                .map(Into::into)
         }
         /// Whether China's commerce ministry accredits it as a national-level overseas
         /// cooperation zone (null when sources do not say).
@@ -36,27 +43,53 @@ node_object!(
         }
         /// Area in square kilometres, with the figure as sourced.
         async fn area_km2(&self) -> Option<Quantity> {
-            zone_attrs(&self.0).and_then(|z| z.area_km2.as_ref()).map(|q| quantity(q, &self.0.batch))
+            zone_attrs(&self.0)
+                .and_then(|z| z.area_km2.as_ref())
+                .map(|q| quantity(q, &self.0.batch))
         }
         /// Where it is, when sources give coordinates.
         async fn location(&self) -> Option<Location> {
-            zone_attrs(&self.0).and_then(|z| z.location.as_ref()).map(location)
+            zone_attrs(&self.0)
+                .and_then(|z| z.location.as_ref())
+                .map(location)
         }
         /// Enterprises developing the zone, with their roles.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn developers(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ZoneDeveloperConnection> {
+        async fn developers(
+            &self,
+            ctx: &Context<'_>
+        ) [first, after] -> async_graphql::Result<ZoneDeveloperConnection> {
             let args = PageArgs::forward(ctx, first, after.as_ref());
-            let page = neighbour_page(&self.0, "Zone.developers", &[Et::Develops], Dir::In, Kind::Enterprise, args, String::new(), None)?;
+            let page = neighbour_page(
+                &self.0,
+                &[Et::Develops],
+                Dir::In,
+                Kind::Enterprise,
+                args,
+                Kept::default(),
+            )?;
             Ok(ZoneDeveloperConnection::from_page(&self.0, page))
         }
         /// Projects inside the zone.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>, #[graphql(desc = "Return at most this many rows from the start (at most the page size limit, 500 by default; 50 when neither `first` nor `last` is given).")] first: Option<i32>, #[graphql(desc = "Start after the row with this cursor (an `endCursor` from a previous page).")] after: Option<String>) -> async_graphql::Result<ProjectConnection> {
-            Ok(ProjectConnection::from_page(whole_list_page(&self.0, "ProjectConnection:InZone", &[Et::InZone], Dir::In, Kind::Project, PageArgs::forward(ctx, first, after.as_ref()))?))
+        async fn projects(
+            &self,
+            ctx: &Context<'_>
+        ) [first, after] -> async_graphql::Result<ProjectConnection> {
+            Ok(ProjectConnection::from_page(whole_list_page(
+                &self.0,
+                &[Et::InZone],
+                Dir::In,
+                Kind::Project,
+                PageArgs::forward(ctx, first, after.as_ref()),
+            )?))
         }
         /// Sectors the zone focuses on.
         async fn sectors(&self) -> async_graphql::Result<Vec<Sector>> {
-            Ok(wrap(links(&self.0, &[Et::InSector], Dir::Out, Kind::Sector)?, Sector))
+            Ok(wrap(
+                links(&self.0, &[Et::InSector], Dir::Out, Kind::Sector)?,
+                Sector,
+            ))
         }
     }
 );
