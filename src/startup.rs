@@ -26,6 +26,8 @@ pub enum StartupError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
+    #[error(transparent)]
+    TrustedDocuments(#[from] http::persisted::ManifestError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -85,6 +87,15 @@ pub fn open_or_seed(data: &DataDir) -> Result<Store, StartupError> {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        // Before the store: a bad manifest should stop the server at once, naming the file.
+        let trusted = match &settings.trusted_documents {
+            Some(path) => {
+                let trusted = http::persisted::TrustedDocuments::load(path)?;
+                tracing::info!(manifest = %path.display(), documents = trusted.len(), "running trusted documents only");
+                Some(trusted)
+            }
+            None => None,
+        };
         let data = DataDir::new(&settings.data_dir);
         let store = Arc::new(
             actix_web::rt::task::spawn_blocking(move || open_or_seed(&data))
@@ -108,6 +119,11 @@ impl Application {
             export_slots: Arc::new(tokio::sync::Semaphore::new(
                 settings.limits.max_concurrent_exports,
             )),
+            documents: Arc::new(http::persisted::PersistedDocuments::new(trusted)),
+            get_cache_control: http::graphql::cache_control(
+                settings.http_caching.max_age,
+                settings.http_caching.stale_while_revalidate,
+            ),
         };
         let listener = TcpListener::bind(settings.addr).map_err(|source| StartupError::Bind {
             addr: settings.addr,
