@@ -35,6 +35,11 @@ pub enum StartupError {
     },
 }
 
+/// How long a stopping server (SIGTERM, Ctrl-C) lets requests in flight finish. The Kubernetes
+/// manifests size their `preStop` drain and `terminationGracePeriodSeconds` from it, and
+/// `tests/deploy.rs` keeps them in step.
+pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A bound, ready server.
 pub struct Application {
     port: u16,
@@ -155,7 +160,7 @@ impl Application {
                 .wrap(TracingLogger::<CapgraphRootSpan>::new())
         })
         .disable_signals()
-        .shutdown_timeout(10)
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
         .keep_alive(settings.connections.keep_alive)
         .client_request_timeout(settings.connections.request_head_timeout)
         .client_disconnect_timeout(Duration::from_secs(1));

@@ -7,9 +7,8 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
-use common::{capgraph, temp_dir, text};
+use common::{capgraph, serve_json_logs, temp_dir, text};
 
 fn run(command: &mut Command) -> Output {
     command.output().expect("capgraph runs")
@@ -192,45 +191,6 @@ fn json_logs_are_one_json_object_per_line() {
     }
 }
 
-/// `capgraph serve` on a free port over `data` with JSON logs, more flags in `args` and
-/// environment in `env`; returns the child, its port, and its log lines after the one giving it.
-fn serve(
-    data: &Path,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> (
-    std::process::Child,
-    u16,
-    std::io::Lines<BufReader<std::process::ChildStderr>>,
-) {
-    let mut child = capgraph()
-        .args([
-            "--log-format",
-            "json",
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--data",
-        ])
-        .arg(data)
-        .args(args)
-        .envs(env.iter().copied())
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut port = None;
-    while port.is_none() && Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        let parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-        port = parsed["fields"]["port"].as_u64();
-    }
-    let port = port.expect("serve logs the port it listens on");
-    (child, u16::try_from(port).expect("a port number"), lines)
-}
-
 fn sigterm(child: &std::process::Child) {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -242,7 +202,7 @@ fn sigterm(child: &std::process::Child) {
 #[test]
 fn serve_stops_cleanly_on_sigterm_and_flushes_the_store() {
     let data = data_dir();
-    let (mut child, port, lines) = serve(data.path(), &[], &[]);
+    let (mut child, port, lines) = serve_json_logs(data.path(), &[], &[]);
     let health = reqwest::blocking::get(format!("http://127.0.0.1:{port}/healthz"))
         .expect("the server answers");
     assert_eq!(health.status(), 200);
@@ -261,7 +221,7 @@ fn serve_stops_cleanly_on_sigterm_and_flushes_the_store() {
 fn cache_control_of_get_answers_comes_from_the_flags_and_their_environment_twins() {
     // Arrange: max-age from its flag, stale-while-revalidate from its variable.
     let data = data_dir();
-    let (mut child, port, _lines) = serve(
+    let (mut child, port, _lines) = serve_json_logs(
         data.path(),
         &["--cache-max-age-secs", "42"],
         &[("CAPGRAPH_CACHE_STALE_WHILE_REVALIDATE_SECS", "7")],
