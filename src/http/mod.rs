@@ -1,6 +1,7 @@
 //! HTTP routes: each module mounts its own with `configure`; none reads the store except through
 //! the schema, the store API or the exports.
 
+pub mod caching;
 pub mod explore;
 pub mod export;
 pub mod graphiql;
@@ -25,6 +26,6 @@ pub struct AppState {
     pub export_slots: Arc<tokio::sync::Semaphore>,
     /// Documents known by hash: registered through APQ, or the trusted manifest.
     pub documents: Arc<persisted::PersistedDocuments>,
-    /// `Cache-Control` of a cacheable GET answer (see [`graphql::cache_control`]).
+    /// `Cache-Control` of a cacheable GET answer (see [`caching::cache_control`]).
     pub get_cache_control: actix_web::http::header::HeaderValue,
 }
