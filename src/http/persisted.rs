@@ -4,8 +4,8 @@
 //! Turns what a request names into the document text before the GraphQL layer sees it; knows
 //! nothing of parsing or execution.
 //!
-//! This is not async-graphql's `ApolloPersistedQueries` extension, which we measured against
-//! our pipeline and found unfit: it hands async-graphql a parsed document with an empty query
+//! This is not async-graphql's `ApolloPersistedQueries` extension: we read its source against
+//! our pipeline and found it unfit: it hands async-graphql a parsed document with an empty query
 //! text, so our parsed-document cache (keyed by text) would answer every hashed request with
 //! whichever document was registered first; it parses a registered text before the token
 //! limit sees it; its errors carry no `extensions.code`; a second extension wraps every field
