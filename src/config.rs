@@ -30,6 +30,29 @@ impl Default for Connections {
     }
 }
 
+/// How long caches may keep a GET answer (`Cache-Control`); POST answers and errors are never
+/// cached. Answers change only with the dataset, which their ETag names, so revalidating costs
+/// a hash, not a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpCaching {
+    /// `max-age`: how long an answer is fresh.
+    pub max_age: Duration,
+    /// `stale-while-revalidate`: how long after that a cache may serve it while it revalidates
+    /// in the background; zero asks caches to revalidate first (`must-revalidate`).
+    pub stale_while_revalidate: Duration,
+}
+
+impl Default for HttpCaching {
+    fn default() -> Self {
+        // A re-seeded dataset reaches clients within a minute of their last revalidation, and
+        // a CDN answers from its copy meanwhile.
+        HttpCaching {
+            max_age: Duration::from_secs(60),
+            stale_while_revalidate: Duration::from_secs(300),
+        }
+    }
+}
+
 /// Everything the server needs to start; built from flags, or directly by tests.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -45,6 +68,10 @@ pub struct Settings {
     pub connections: Connections,
     /// HTTP worker threads; one per core when `None`.
     pub workers: Option<usize>,
+    /// `Cache-Control` of GET answers.
+    pub http_caching: HttpCaching,
+    /// A manifest of the only documents to run (hash → text); any document when `None`.
+    pub trusted_documents: Option<PathBuf>,
 }
 
 impl Settings {
@@ -57,6 +84,8 @@ impl Settings {
             limits: Limits::default(),
             connections: Connections::default(),
             workers: None,
+            http_caching: HttpCaching::default(),
+            trusted_documents: None,
         }
     }
 }

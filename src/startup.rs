@@ -26,12 +26,19 @@ pub enum StartupError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
+    #[error(transparent)]
+    TrustedDocuments(#[from] http::persisted::ManifestError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
 }
+
+/// How long a stopping server (SIGTERM, Ctrl-C) lets requests in flight finish. The Kubernetes
+/// manifests size their `preStop` drain and `terminationGracePeriodSeconds` from it, and
+/// `tests/deploy.rs` keeps them in step.
+pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A bound, ready server.
 pub struct Application {
@@ -93,6 +100,15 @@ pub fn open_or_seed(data: &DataDir) -> Result<Store, StartupError> {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        // Before the store: a bad manifest should stop the server at once, naming the file.
+        let trusted = match &settings.trusted_documents {
+            Some(path) => {
+                let trusted = http::persisted::TrustedDocuments::load(path)?;
+                tracing::info!(manifest = %path.display(), documents = trusted.len(), "running trusted documents only");
+                Some(trusted)
+            }
+            None => None,
+        };
         let data = DataDir::new(&settings.data_dir);
         let store = Arc::new(
             actix_web::rt::task::spawn_blocking(move || open_or_seed(&data))
@@ -116,6 +132,11 @@ impl Application {
             export_slots: Arc::new(tokio::sync::Semaphore::new(
                 settings.limits.max_concurrent_exports,
             )),
+            documents: Arc::new(http::persisted::PersistedDocuments::new(trusted)),
+            get_cache_control: http::caching::cache_control(
+                settings.http_caching.max_age,
+                settings.http_caching.stale_while_revalidate,
+            ),
         };
         let listener = TcpListener::bind(settings.addr).map_err(|source| StartupError::Bind {
             addr: settings.addr,
@@ -147,7 +168,7 @@ impl Application {
                 .wrap(TracingLogger::<CapgraphRootSpan>::new())
         })
         .disable_signals()
-        .shutdown_timeout(10)
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
         .keep_alive(settings.connections.keep_alive)
         .client_request_timeout(settings.connections.request_head_timeout)
         .client_disconnect_timeout(Duration::from_secs(1));

@@ -1,14 +1,14 @@
 //! The command line as a script author meets it: help with examples, exit codes, environment
-//! twins, JSON logs, `query` without a server, and `serve` stopping cleanly on SIGTERM.
+//! twins, JSON logs, `query` without a server, `serve` stopping cleanly on SIGTERM, and `serve`'s
+//! HTTP caching and trusted-documents flags.
 
 mod common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
-use common::{capgraph, temp_dir, text};
+use common::{capgraph, serve_json_logs, temp_dir, text};
 
 fn run(command: &mut Command) -> Output {
     command.output().expect("capgraph runs")
@@ -191,47 +191,89 @@ fn json_logs_are_one_json_object_per_line() {
     }
 }
 
-#[test]
-fn serve_stops_cleanly_on_sigterm_and_flushes_the_store() {
-    let data = data_dir();
-    let mut child = capgraph()
-        .args([
-            "--log-format",
-            "json",
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--data",
-        ])
-        .arg(data.path())
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut port = None;
-    while port.is_none() && Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        let parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-        port = parsed["fields"]["port"].as_u64();
-    }
-    let port = port.expect("serve logs the port it listens on");
-    let health = reqwest::blocking::get(format!("http://127.0.0.1:{port}/healthz"))
-        .expect("the server answers");
-    assert_eq!(health.status(), 200);
-
+fn sigterm(child: &std::process::Child) {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(status.success());
+}
+
+#[test]
+fn serve_stops_cleanly_on_sigterm_and_flushes_the_store() {
+    let data = data_dir();
+    let (mut child, port, lines) = serve_json_logs(data.path(), &[], &[]);
+    let health = reqwest::blocking::get(format!("http://127.0.0.1:{port}/healthz"))
+        .expect("the server answers");
+    assert_eq!(health.status(), 200);
+
+    sigterm(&child);
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let exit = child.wait().expect("serve exits");
     assert!(exit.success(), "serve exited with {exit:?}");
     assert!(
         rest.iter().any(|l| l.contains("store flushed")),
         "the store was flushed on the way out: {rest:#?}"
+    );
+}
+
+#[test]
+fn cache_control_of_get_answers_comes_from_the_flags_and_their_environment_twins() {
+    // Arrange: max-age from its flag, stale-while-revalidate from its variable.
+    let data = data_dir();
+    let (mut child, port, _lines) = serve_json_logs(
+        data.path(),
+        &["--cache-max-age-secs", "42"],
+        &[("CAPGRAPH_CACHE_STALE_WHILE_REVALIDATE_SECS", "7")],
+    );
+
+    // Act
+    let response = reqwest::blocking::Client::new()
+        .get(format!("http://127.0.0.1:{port}/graphql"))
+        .query(&[("query", "{ dataset { digest } }")])
+        .send()
+        .expect("the server answers");
+
+    // Assert
+    assert_eq!(response.status(), 200);
+    let cache = response
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_owned());
+    sigterm(&child);
+    let _ = child.wait();
+    assert_eq!(
+        cache.as_deref(),
+        Some("public, max-age=42, stale-while-revalidate=7")
+    );
+}
+
+#[test]
+fn serve_refuses_a_bad_trusted_documents_manifest_naming_the_file_and_the_fault() {
+    // Arrange: a manifest whose key is not a SHA-256 (as a generator set to sha1 would write).
+    let data = data_dir();
+    let manifest = data.path().join("persisted-documents.json");
+    std::fs::write(
+        &manifest,
+        r#"{ "da39a3ee5e6b4b0d3255bfef95601890afd80709": "{ dataset { digest } }" }"#,
+    )
+    .expect("written");
+
+    // Act
+    let out = run(capgraph()
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(data.path().join("data"))
+        .arg("--trusted-documents")
+        .arg(&manifest));
+
+    // Assert
+    assert_eq!(out.status.code(), Some(2), "bad input: {out:?}");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(&manifest.display().to_string()), "{stderr}");
+    assert!(stderr.contains("is not a SHA-256 hash"), "{stderr}");
+    assert!(
+        !data.path().join("data").exists(),
+        "refused before touching the store"
     );
 }
 

@@ -1,5 +1,6 @@
 //! Real GraphQL clients against the real server on loopback: graphql-js (the reference
-//! implementation), Python `gql`, and Apollo Client's normalising cache. Each client is a script
+//! implementation), Python `gql`, Apollo Client's normalising cache, and Apollo Client's
+//! persisted query link (automatic persisted queries over GET). Each client is a script
 //! under `tests/clients/`, run as a child process with the server's URL; it prints one JSON report
 //! on its last stdout line, and the tests here judge that report against `schema.graphql`, the
 //! README, `bench/` and the seed files.
@@ -19,6 +20,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use sha2::Digest;
 
 use common::{node_packages, python_modules, report_of, require, TestApp};
 
@@ -297,6 +299,90 @@ fn apollo_client_merges_two_overlapping_answers_and_serves_a_third_from_its_cach
         report["thirdBeforeSecond"],
         json!({ "data": null, "error": null }),
         "the cache answered before it held the status: {report:#}"
+    );
+}
+
+#[test]
+fn apollo_persisted_query_link_registers_a_document_after_a_miss_then_sends_its_hash_alone_over_get(
+) {
+    // Arrange
+    if !available(node_packages(&["@apollo/client", "graphql", "rxjs"])) {
+        return;
+    }
+    let country = &common::seed().countries[0];
+    let id = text(&country["id"]);
+    let code = id.strip_prefix("country:").expect("a country: ID");
+
+    // Act
+    let report = run_client(
+        "node",
+        &["tests/clients/apollo-persisted.mjs", &app().address, code],
+        "",
+    );
+
+    // Assert: both runs answer what the seed says.
+    let expected = json!({ "country": { "__typename": "Country", "id": id, "code": code, "name": country["name"] } });
+    for run in ["first", "second"] {
+        assert_eq!(report[run]["error"], Value::Null, "{report:#}");
+        assert_eq!(report[run]["data"], expected, "{run}: {report:#}");
+    }
+    // The exchanges: a miss on the hash alone, the text with its hash, then the hash alone.
+    let exchanges = report["exchanges"].as_array().expect("a list");
+    let shape: Vec<(String, bool, bool)> = exchanges
+        .iter()
+        .map(|e| {
+            (
+                text(&e["method"]),
+                e["hash"].is_string(),
+                e["query"].is_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("GET".to_owned(), true, false),
+            ("POST".to_owned(), true, true),
+            ("GET".to_owned(), true, false),
+        ],
+        "(method, hash sent, text sent) of each request: {report:#}"
+    );
+    let (miss, register, hit) = (&exchanges[0], &exchanges[1], &exchanges[2]);
+    assert_eq!(
+        miss["errorCodes"],
+        json!(["PERSISTED_QUERY_NOT_FOUND"]),
+        "{miss:#}"
+    );
+    assert_eq!(
+        miss["errorMessages"],
+        json!(["PersistedQueryNotFound"]),
+        "{miss:#}"
+    );
+    assert_eq!(
+        miss["cacheControl"], "no-store",
+        "a CDN must not keep the miss: {miss:#}"
+    );
+    // The hash is the SHA-256 of the text the link sent, and the same on every request.
+    let sent = text(&register["query"]);
+    let hash = hex::encode(sha2::Sha256::digest(sent.as_bytes()));
+    for exchange in exchanges {
+        assert_eq!(exchange["hash"], hash.as_str(), "{exchange:#}");
+        assert_eq!(
+            exchange["variables"],
+            json!({ "code": code }),
+            "{exchange:#}"
+        );
+    }
+    assert_eq!(register["status"], 200, "{register:#}");
+    assert_eq!(register["errorCodes"], json!([]), "{register:#}");
+    // The hit is an answer a CDN may keep, named by an ETag.
+    assert_eq!(hit["status"], 200, "{hit:#}");
+    assert_eq!(hit["errorCodes"], json!([]), "{hit:#}");
+    let cache = hit["cacheControl"].as_str().unwrap_or_default();
+    assert!(cache.starts_with("public, max-age="), "{hit:#}");
+    assert!(
+        hit["etag"].as_str().is_some_and(|e| e.starts_with('"')),
+        "{hit:#}"
     );
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Connections, Settings};
+use crate::config::{Connections, HttpCaching, Settings};
 use crate::export::{DirFormat, FileFormat};
 use crate::graphql::Limits;
 use crate::telemetry::LogFormat;
@@ -311,6 +311,22 @@ pub struct ServeArgs {
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "CAPGRAPH_WORKERS")]
     pub workers: Option<usize>,
+    /// How long a GET answer stays fresh in caches and CDNs (`Cache-Control: max-age`), in seconds.
+    #[arg(long, env = "CAPGRAPH_CACHE_MAX_AGE_SECS", default_value_t = HttpCaching::default().max_age.as_secs())]
+    pub cache_max_age_secs: u64,
+    /// How long after that a cache may serve a GET answer while it revalidates
+    /// (`stale-while-revalidate`), in seconds; 0 makes caches revalidate first.
+    #[arg(
+        long,
+        env = "CAPGRAPH_CACHE_STALE_WHILE_REVALIDATE_SECS",
+        default_value_t = HttpCaching::default().stale_while_revalidate.as_secs()
+    )]
+    pub cache_stale_while_revalidate_secs: u64,
+    /// Run only the documents in this manifest (JSON: SHA-256 hash → document, as GraphQL
+    /// Codegen's persisted-documents.json, or Apollo's persisted query manifest); any other is
+    /// refused. Automatic persisted queries then register nothing new.
+    #[arg(long, env = "CAPGRAPH_TRUSTED_DOCUMENTS", value_name = "FILE")]
+    pub trusted_documents: Option<PathBuf>,
 }
 
 /// On or off.
@@ -353,6 +369,11 @@ impl From<ServeArgs> for Settings {
                 request_head_timeout: Duration::from_millis(args.request_head_timeout_ms),
             },
             workers: args.workers,
+            http_caching: HttpCaching {
+                max_age: Duration::from_secs(args.cache_max_age_secs),
+                stale_while_revalidate: Duration::from_secs(args.cache_stale_while_revalidate_secs),
+            },
+            trusted_documents: args.trusted_documents,
         }
     }
 }

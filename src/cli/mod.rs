@@ -32,6 +32,10 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
                 cause.downcast_ref::<SeedError>(),
                 Some(SeedError::Invalid(_))
             )
+            || matches!(
+                cause.downcast_ref::<crate::startup::StartupError>(),
+                Some(crate::startup::StartupError::TrustedDocuments(_))
+            )
     });
     if bad_input {
         2

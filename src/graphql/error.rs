@@ -15,6 +15,10 @@ pub enum ErrorCode {
     Overloaded,
     Timeout,
     Internal,
+    /// A persisted query's hash that this server has not been sent with its text (yet).
+    PersistedQueryNotFound,
+    /// A document outside the trusted documents (`--trusted-documents`).
+    DocumentNotTrusted,
 }
 
 impl ErrorCode {
@@ -38,6 +42,8 @@ impl ErrorCode {
             ErrorCode::Overloaded => "OVERLOADED",
             ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            ErrorCode::DocumentNotTrusted => "DOCUMENT_NOT_TRUSTED",
         }
     }
 

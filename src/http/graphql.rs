@@ -1,15 +1,19 @@
 //! `/graphql`: GraphQL over HTTP as the GraphQL-over-HTTP spec asks — POST and GET, both media
-//! types with their status codes, body and time limits, and conditional GET with ETags.
+//! types with their status codes, body and time limits, persisted queries (`extensions`, through
+//! `persisted`), and conditional GET (ETags and `Cache-Control`, through `caching`).
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use std::sync::Arc;
+
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use async_graphql::{Request, Response, Value, Variables};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
+use super::caching;
 use super::observe::Operation;
+use super::persisted::{PersistedQuery, Refusal};
 use super::AppState;
 use crate::graphql::error::{coded_error, ErrorCode};
 
@@ -131,20 +135,66 @@ struct Body {
     variables: Option<serde_json::Value>,
     #[serde(default)]
     operation_name: Option<serde_json::Value>,
+    #[serde(default)]
+    extensions: Option<serde_json::Value>,
 }
 
-/// Turns the request parameters into an async-graphql request, or says what is malformed.
-fn build_request(
+/// The document a request runs: its `query`, or the persisted document its
+/// `extensions.persistedQuery` names (registering the query under it, or checking it against the
+/// trusted documents, as `persisted` decides).
+fn resolve_document(
+    state: &AppState,
     query: Option<serde_json::Value>,
+    extensions: Option<&serde_json::Value>,
+) -> Result<Arc<str>, Refusal> {
+    let query = match query {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(q)) => Some(q),
+        Some(_) => return Err(Refusal::Malformed("`query` must be a string".into())),
+    };
+    let persisted = match extensions {
+        Some(extensions) => PersistedQuery::from_extensions(extensions)?,
+        None => None,
+    };
+    state.documents.resolve(query, persisted)
+}
+
+/// The answer to a request whose document will not run; never cached.
+fn refused(media: MediaType, refusal: Refusal) -> HttpResponse {
+    let message = refusal.to_string();
+    match refusal {
+        // As a request error under each media type (the spec's 200 for application/json), which
+        // is what Apollo's link and the other APQ clients expect before they send the text.
+        Refusal::NotFound => {
+            let status = match media {
+                MediaType::Json => StatusCode::OK,
+                MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+            };
+            request_error(status, media, ErrorCode::PersistedQueryNotFound, message)
+        }
+        Refusal::NotTrusted { .. } => request_error(
+            StatusCode::FORBIDDEN,
+            media,
+            ErrorCode::DocumentNotTrusted,
+            message,
+        ),
+        Refusal::HashMismatch { .. } | Refusal::Malformed(_) => request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            ErrorCode::BadUserInput,
+            message,
+        ),
+    }
+}
+
+/// Turns the document and the request parameters into an async-graphql request, or says what
+/// is malformed.
+fn build_request(
+    document: &str,
     variables: Option<serde_json::Value>,
     operation_name: Option<serde_json::Value>,
 ) -> Result<Request, String> {
-    let query = match query {
-        Some(serde_json::Value::String(q)) => q,
-        Some(_) => return Err("`query` must be a string".into()),
-        None => return Err("the request has no `query`".into()),
-    };
-    let mut request = Request::new(query);
+    let mut request = Request::new(document);
     match operation_name {
         None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::String(name)) => request = request.operation_name(name),
@@ -227,7 +277,11 @@ async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
             )
         }
     };
-    let request = match build_request(body.query, body.variables, body.operation_name) {
+    let document = match resolve_document(&state, body.query, body.extensions.as_ref()) {
+        Ok(document) => document,
+        Err(refusal) => return refused(media, refusal),
+    };
+    let request = match build_request(&document, body.variables, body.operation_name) {
         Ok(request) => request,
         Err(message) => {
             return request_error(
@@ -239,7 +293,7 @@ async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
         }
     };
     let response = run(&req, &state, request).await;
-    respond(media, response, None, "no-store")
+    respond(media, response, None, HeaderValue::from_static("no-store"))
 }
 
 #[derive(Deserialize)]
@@ -248,6 +302,15 @@ struct GetParams {
     query: Option<String>,
     variables: Option<String>,
     operation_name: Option<String>,
+    /// JSON, as in a POST body: where a persisted query's hash travels.
+    extensions: Option<String>,
+}
+
+/// A query-string parameter that holds JSON (`variables`, `extensions`), if present.
+fn json_param(name: &str, value: Option<&str>) -> Result<Option<serde_json::Value>, String> {
+    value
+        .map(|text| serde_json::from_str(text).map_err(|e| format!("`{name}` is not JSON: {e}")))
+        .transpose()
 }
 
 async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -265,24 +328,27 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             )
         }
     };
-    let variables = match params
-        .variables
-        .as_deref()
-        .map(serde_json::from_str::<serde_json::Value>)
-    {
-        None => None,
-        Some(Ok(v)) => Some(v),
-        Some(Err(e)) => {
+    let (variables, extensions) = match (
+        json_param("variables", params.variables.as_deref()),
+        json_param("extensions", params.extensions.as_deref()),
+    ) {
+        (Ok(variables), Ok(extensions)) => (variables, extensions),
+        (Err(message), _) | (_, Err(message)) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
                 media,
                 ErrorCode::BadUserInput,
-                format!("`variables` is not JSON: {e}"),
+                message,
             )
         }
     };
+    let query = params.query.clone().map(serde_json::Value::String);
+    let document = match resolve_document(&state, query, extensions.as_ref()) {
+        Ok(document) => document,
+        Err(refusal) => return refused(media, refusal),
+    };
     let request = match build_request(
-        params.query.clone().map(serde_json::Value::String),
+        &document,
         variables,
         params.operation_name.clone().map(serde_json::Value::String),
     ) {
@@ -298,10 +364,7 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     };
     // GET must not change anything; the schema has no mutations, so any mutation is refused
     // here, before execution, as the spec asks.
-    if is_mutation(
-        params.query.as_deref().unwrap_or(""),
-        params.operation_name.as_deref(),
-    ) {
+    if is_mutation(&document, params.operation_name.as_deref()) {
         let mut response = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -313,26 +376,25 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let etag = etag(&state.store.meta().digest, media, &params);
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    if matches {
+    let etag = caching::etag(
+        &state.store.meta().digest,
+        [
+            media.name(),
+            &document,
+            params.variables.as_deref().unwrap_or(""),
+            params.operation_name.as_deref().unwrap_or(""),
+        ],
+    );
+    if caching::matches(&req, &etag) {
         return HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, CACHEABLE))
+            .insert_header((header::CACHE_CONTROL, state.get_cache_control.clone()))
             .insert_header((header::VARY, "Accept"))
             .finish();
     }
     let response = run(&req, &state, request).await;
-    respond(media, response, Some(etag), CACHEABLE)
+    respond(media, response, Some(etag), state.get_cache_control.clone())
 }
-
-/// Answers to GET queries change only with the dataset, which the ETag names; clients and
-/// caches may reuse them for a while and then revalidate cheaply.
-const CACHEABLE: &str = "public, max-age=300, must-revalidate";
 
 fn is_mutation(query: &str, operation: Option<&str>) -> bool {
     use async_graphql::parser::types::OperationType;
@@ -346,22 +408,6 @@ fn is_mutation(query: &str, operation: Option<&str>) -> bool {
         };
         selected && op.node.ty != OperationType::Query
     })
-}
-
-/// A strong validator: the same dataset, request and media type give the same bytes.
-fn etag(digest: &str, media: MediaType, params: &GetParams) -> String {
-    let mut hasher = Sha256::new();
-    for part in [
-        digest,
-        media.name(),
-        params.query.as_deref().unwrap_or(""),
-        params.variables.as_deref().unwrap_or(""),
-        params.operation_name.as_deref().unwrap_or(""),
-    ] {
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
-    }
-    format!("\"{}\"", &hex::encode(hasher.finalize())[..32])
 }
 
 /// Executes off the async workers, within the time limit, turning panics into INTERNAL errors;
@@ -417,7 +463,7 @@ fn respond(
     media: MediaType,
     response: Response,
     etag: Option<String>,
-    cache: &str,
+    cache: HeaderValue,
 ) -> HttpResponse {
     // Execution began when a field gave data or failed at a path. Errors with neither came
     // before execution (parse, validation, a limit) or stopped it (the time limit, a panic):

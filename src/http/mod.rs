@@ -1,12 +1,14 @@
 //! HTTP routes: each module mounts its own with `configure`; none reads the store except through
 //! the schema, the store API or the exports.
 
+pub mod caching;
 pub mod explore;
 pub mod export;
 pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod observe;
+pub mod persisted;
 
 use std::sync::Arc;
 
@@ -22,4 +24,8 @@ pub struct AppState {
     pub metrics: Arc<observe::Metrics>,
     /// One permit per export that may stream at once.
     pub export_slots: Arc<tokio::sync::Semaphore>,
+    /// Documents known by hash: registered through APQ, or the trusted manifest.
+    pub documents: Arc<persisted::PersistedDocuments>,
+    /// `Cache-Control` of a cacheable GET answer (see [`caching::cache_control`]).
+    pub get_cache_control: actix_web::http::header::HeaderValue,
 }

@@ -1,11 +1,14 @@
-//! HTTP caching of GET queries: strong ETags that name the request and the dataset,
-//! conditional requests answered with 304, and no caching of POST.
+//! HTTP caching of GET queries: strong ETags that name the request and the dataset (and so agree
+//! across replicas), conditional requests answered with 304, `Cache-Control` from the settings,
+//! and no caching of POST.
 
 use capgraph::seed::{self, SeedFiles};
 use capgraph::store::DataDir;
 use serde_json::json;
 
-use crate::helpers::{data_dir, header, shared_app, spawn_app_over, StatusCode, TestApp};
+use crate::helpers::{
+    data_dir, header, shared_app, spawn_app, spawn_app_over, StatusCode, TestApp,
+};
 
 const QUERY: &str = "{ projects(first: 3) { totalCount nodes { id } } }";
 
@@ -119,6 +122,63 @@ fn the_etag_depends_on_the_dataset() {
         here, there,
         "the same query over other data has another ETag"
     );
+}
+
+#[test]
+fn two_replicas_seeded_from_the_same_seed_give_the_same_etag_and_bytes() {
+    // Arrange: a second server over a data directory of its own, seeded anew from the same
+    // embedded seed (a replica started on another machine).
+    let replica = spawn_app();
+    let query =
+        "query ($c: String!) { country(code: $c) { name projects(first: 3) { nodes { id } } } }";
+    let variables = json!({ "c": "KH" });
+
+    // Act
+    let answers: Vec<(String, String)> = [shared_app(), &replica]
+        .into_iter()
+        .map(|app| {
+            let response = app.get_graphql(query, Some(&variables), None, &[]);
+            assert_eq!(response.status(), StatusCode::OK);
+            let etag = header(&response, "etag").expect("an ETag");
+            (etag, response.text().expect("a body"))
+        })
+        .collect();
+
+    // Assert: a CDN or a client may revalidate against either replica.
+    assert_eq!(answers[0], answers[1]);
+    let revalidated = replica.get_graphql(
+        query,
+        Some(&variables),
+        None,
+        &[("if-none-match", &answers[0].0)],
+    );
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+}
+
+#[test]
+fn cache_control_follows_the_settings() {
+    use std::time::Duration;
+    for (max_age, stale, expected) in [
+        (17, 0, "public, max-age=17, must-revalidate"),
+        (5, 120, "public, max-age=5, stale-while-revalidate=120"),
+    ] {
+        let app = crate::helpers::spawn_app_with(|settings| {
+            settings.http_caching.max_age = Duration::from_secs(max_age);
+            settings.http_caching.stale_while_revalidate = Duration::from_secs(stale);
+        });
+        let response = app.get_graphql(QUERY, None, None, &[]);
+        assert_eq!(
+            header(&response, "cache-control").as_deref(),
+            Some(expected)
+        );
+        let etag = header(&response, "etag").expect("an ETag");
+        let revalidated = app.get_graphql(QUERY, None, None, &[("if-none-match", &etag)]);
+        assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(
+            header(&revalidated, "cache-control").as_deref(),
+            Some(expected)
+        );
+    }
 }
 
 #[test]

@@ -26,5 +26,6 @@ mod http_contract;
 mod limits;
 mod lookup;
 mod paging;
+mod persisted;
 mod questions;
 mod search;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 /// The error codes the API promises.
-pub const ERROR_CODES: [&str; 7] = [
+pub const ERROR_CODES: [&str; 9] = [
     "BAD_USER_INPUT",
     "NOT_FOUND",
     "LIMIT_EXCEEDED",
@@ -14,6 +14,8 @@ pub const ERROR_CODES: [&str; 7] = [
     "TIMEOUT",
     "OVERLOADED",
     "INTROSPECTION_DISABLED",
+    "PERSISTED_QUERY_NOT_FOUND",
+    "DOCUMENT_NOT_TRUSTED",
 ];
 
 /// Checks what every error body must satisfy: each error has a promised code and tells the

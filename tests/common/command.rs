@@ -2,8 +2,9 @@
 //! sees only the variables it sets itself; and waiting for a test's script with a deadline.
 
 use std::ffi::OsStr;
-use std::io::Read;
-use std::process::{Child, Command, Output};
+use std::io::{BufRead, BufReader, Lines, Read};
+use std::path::Path;
+use std::process::{Child, ChildStderr, Command, Output, Stdio};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -35,6 +36,48 @@ pub fn capgraph_output<S: AsRef<OsStr>>(args: &[S]) -> Output {
         .args(args)
         .output()
         .expect("the capgraph binary runs")
+}
+
+/// `capgraph serve` on a free port over `data` with JSON logs, more flags in `args` and
+/// environment in `env`; returns the child, its port, and its log lines after the one giving it.
+pub fn serve_json_logs(
+    data: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Child, u16, Lines<BufReader<ChildStderr>>) {
+    let mut child = capgraph()
+        .args([
+            "--log-format",
+            "json",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data",
+        ])
+        .arg(data)
+        .args(args)
+        .envs(env.iter().copied())
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut port = None;
+    let mut seen = Vec::new();
+    while port.is_none() && Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        let parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        port = parsed["fields"]["port"].as_u64();
+        seen.push(line);
+    }
+    let port = port.unwrap_or_else(|| {
+        panic!(
+            "serve never logged the port it listens on; it said:\n{}",
+            seen.join("\n")
+        )
+    });
+    (child, u16::try_from(port).expect("a port number"), lines)
 }
 
 /// Output bytes as text.

@@ -184,10 +184,19 @@ impl TestApp {
         if let Some(name) = operation_name {
             params.push(("operationName", name.to_owned()));
         }
+        self.get_graphql_params(&params, headers)
+    }
+
+    /// GET `/graphql` with exactly these query-string parameters (`extensions`, say).
+    pub fn get_graphql_params(
+        &self,
+        params: &[(&str, String)],
+        headers: &[(&str, &str)],
+    ) -> Response {
         headers
             .iter()
             .fold(
-                self.client.get(self.url("/graphql")).query(&params),
+                self.client.get(self.url("/graphql")).query(params),
                 |r, (k, v)| r.header(*k, *v),
             )
             .send()
