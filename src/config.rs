@@ -45,7 +45,15 @@ pub struct Settings {
     pub connections: Connections,
     /// HTTP worker threads; one per core when `None`.
     pub workers: Option<usize>,
+    /// How often to look for a new generation in the data directory; never when zero (then
+    /// only SIGHUP swaps).
+    pub reload_interval: Duration,
+    /// How many generations of the data directory to keep on disk, the live one included.
+    pub generations: usize,
 }
+
+/// How often a server looks for a new generation by default.
+pub const DEFAULT_RELOAD_INTERVAL: Duration = Duration::from_secs(2);
 
 impl Settings {
     /// Defaults for a server on `addr` over `data_dir`.
@@ -57,6 +65,8 @@ impl Settings {
             limits: Limits::default(),
             connections: Connections::default(),
             workers: None,
+            reload_interval: DEFAULT_RELOAD_INTERVAL,
+            generations: crate::store::DEFAULT_GENERATIONS,
         }
     }
 }

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Connections, Settings};
+use crate::config::{Connections, Settings, DEFAULT_RELOAD_INTERVAL};
 use crate::export::{DirFormat, FileFormat};
 use crate::graphql::Limits;
+use crate::store::DEFAULT_GENERATIONS;
 use crate::telemetry::LogFormat;
 
 /// capgraph: a GraphQL API over a sourced graph of China–ASEAN production-capacity cooperation.
@@ -118,6 +119,8 @@ pub struct SeedArgs {
     pub check: bool,
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub generations: GenerationArgs,
 }
 
 #[derive(Debug, Args)]
@@ -311,6 +314,32 @@ pub struct ServeArgs {
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "CAPGRAPH_WORKERS")]
     pub workers: Option<usize>,
+    /// How often to look for a new store that `capgraph seed` made in the data directory, in
+    /// milliseconds; 0 turns polling off (SIGHUP still swaps).
+    #[arg(
+        long,
+        env = "CAPGRAPH_RELOAD_INTERVAL_MS",
+        default_value_t = DEFAULT_RELOAD_INTERVAL.as_millis() as u64
+    )]
+    pub reload_interval_ms: u64,
+    #[command(flatten)]
+    pub generations: GenerationArgs,
+}
+
+/// How many stores a data directory keeps.
+#[derive(Debug, Clone, Args)]
+pub struct GenerationArgs {
+    /// Stores (generations) to keep in the data directory, the live one included; older ones
+    /// are removed once nothing has them open.
+    #[arg(
+        long = "keep-generations",
+        env = "CAPGRAPH_KEEP_GENERATIONS",
+        default_value_t = DEFAULT_GENERATIONS,
+        value_parser = clap::builder::ValueParser::new(
+            clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from)
+        )
+    )]
+    pub keep: usize,
 }
 
 /// On or off.
@@ -353,6 +382,8 @@ impl From<ServeArgs> for Settings {
                 request_head_timeout: Duration::from_millis(args.request_head_timeout_ms),
             },
             workers: args.workers,
+            reload_interval: Duration::from_millis(args.reload_interval_ms),
+            generations: args.generations.keep,
         }
     }
 }

@@ -31,22 +31,36 @@ use crate::store::Store;
 /// The executable schema.
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
-/// Builds the schema over a store, with every limit applied.
-///
+/// Builds the schema over one store, with every limit applied: for answering in-process (the
+/// CLI's `query`, tests), where the store never changes.
+pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
+    builder(limits).data(store).finish()
+}
+
+/// Builds the schema a server runs, with every limit applied and no store: the store can change
+/// under a running server, so each request brings the one it answers from as request data
+/// (`request.data(store)`). Built once, it keeps the document cache and admission's slots
+/// across swaps.
+pub fn build_serving_schema(limits: &Limits) -> AppSchema {
+    builder(limits).finish()
+}
+
 /// Depth is checked by [`limits::check_document`] (through [`pipeline::Pipeline`]) rather than
 /// async-graphql, whose depth limit counts introspection fields too and so refuses every
 /// standard introspection query.
-pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
-        .data(store)
+fn builder(
+    limits: &Limits,
+) -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
+    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(limits.clone())
         .limit_complexity(limits.max_cost)
         .limit_recursive_depth(limits::recursion_depth(limits))
         .extension(pipeline::Pipeline::new(limits));
-    if !limits.introspection {
-        builder = builder.disable_introspection();
+    if limits.introspection {
+        builder
+    } else {
+        builder.disable_introspection()
     }
-    builder.finish()
 }
 
 /// The schema without a store: enough for the SDL and introspection, not for data.

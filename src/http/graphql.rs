@@ -1,6 +1,8 @@
 //! `/graphql`: GraphQL over HTTP as the GraphQL-over-HTTP spec asks — POST and GET, both media
 //! types with their status codes, body and time limits, and conditional GET with ETags.
 
+use std::sync::Arc;
+
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
@@ -12,6 +14,7 @@ use sha2::{Digest, Sha256};
 use super::observe::Operation;
 use super::AppState;
 use crate::graphql::error::{coded_error, ErrorCode};
+use crate::store::Store;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -238,7 +241,7 @@ async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
             )
         }
     };
-    let response = run(&req, &state, request).await;
+    let response = run(&req, &state, request, state.live.current()).await;
     respond(media, response, None, "no-store")
 }
 
@@ -313,7 +316,9 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let etag = etag(&state.store.meta().digest, media, &params);
+    // One store for the ETag and the answer, so a swap between them cannot mislabel it.
+    let store = state.live.current();
+    let etag = etag(&store.meta().digest, media, &params);
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -326,7 +331,7 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .insert_header((header::VARY, "Accept"))
             .finish();
     }
-    let response = run(&req, &state, request).await;
+    let response = run(&req, &state, request, store).await;
     respond(media, response, Some(etag), CACHEABLE)
 }
 
@@ -364,16 +369,16 @@ fn etag(digest: &str, media: MediaType, params: &GetParams) -> String {
     format!("\"{}\"", &hex::encode(hasher.finalize())[..32])
 }
 
-/// Executes off the async workers, within the time limit, turning panics into INTERNAL errors;
-/// notes the operation name on the request's span and counts errors by code.
-async fn run(req: &HttpRequest, state: &AppState, request: Request) -> Response {
+/// Executes over `store` (the live one when the request came in) within the time limit; notes
+/// the operation name on the request's span and counts errors by code.
+async fn run(req: &HttpRequest, state: &AppState, request: Request, store: Arc<Store>) -> Response {
     let operation = request
         .operation_name
         .clone()
         .unwrap_or_else(|| "anonymous".to_owned());
     tracing::Span::current().record("graphql.operation", operation.as_str());
     req.extensions_mut().insert(Operation(operation));
-    let response = execute_within_limits(state, request).await;
+    let response = execute_within_limits(state, request.data(store)).await;
     let codes = response
         .errors
         .iter()

@@ -37,6 +37,9 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     graphql_errors: IntCounterVec,
+    /// The live store's counts, set again on every swap.
+    nodes: IntGaugeVec,
+    edges: IntGaugeVec,
     operations: RwLock<HashSet<String>>,
 }
 
@@ -82,32 +85,40 @@ impl Metrics {
             &[],
         )
         .expect("valid metric");
-        for kind in Kind::ALL {
-            nodes
-                .with_label_values(&[kind.prefix()])
-                .set(i64::try_from(meta.count_of(kind)).unwrap_or(i64::MAX));
-        }
-        edges
-            .with_label_values(&[] as &[&str])
-            .set(i64::try_from(meta.edges).unwrap_or(i64::MAX));
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(graphql_errors.clone()),
-            Box::new(nodes),
-            Box::new(edges),
+            Box::new(nodes.clone()),
+            Box::new(edges.clone()),
         ] {
             registry
                 .register(collector)
                 .expect("metric names are unique");
         }
-        Metrics {
+        let metrics = Metrics {
             registry,
             requests,
             latency,
             graphql_errors,
+            nodes,
+            edges,
             operations: RwLock::default(),
+        };
+        metrics.set_dataset(meta);
+        metrics
+    }
+
+    /// Sets the store gauges to a (new) live store's counts.
+    pub fn set_dataset(&self, meta: &Meta) {
+        for kind in Kind::ALL {
+            self.nodes
+                .with_label_values(&[kind.prefix()])
+                .set(i64::try_from(meta.count_of(kind)).unwrap_or(i64::MAX));
         }
+        self.edges
+            .with_label_values(&[] as &[&str])
+            .set(i64::try_from(meta.edges).unwrap_or(i64::MAX));
     }
 
     /// Counts the errors of one GraphQL response by code.
