@@ -8,124 +8,12 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use capgraph::seed::{self, SeedFiles};
-use capgraph::store::dataset_digest;
-use common::{capgraph, temp_dir, text, wait_until, Load, ServeProcess};
-use reqwest::blocking::Client;
-use serde_json::{json, Value};
-
-/// The dataset's digest with a field read from the data itself, which differs between the two
-/// datasets: a response mixing them would pair a digest with the other's first project.
-const QUERY: &str = "{ dataset { digest } projects(first: 1) { edges { node { id } } } }";
+use common::{
+    ask, dataset_of, generated, seed_from, temp_dir, wait_until, Answer, Expected, Load,
+    ServeProcess,
+};
 
 const SWAP_DEADLINE: Duration = Duration::from_secs(60);
-
-/// What one dataset answers to [`QUERY`], computed from its seed files.
-#[derive(Debug, Clone, PartialEq)]
-struct Expected {
-    digest: String,
-    first_project: String,
-}
-
-impl Expected {
-    fn of(files: &SeedFiles, projects_json: &Path) -> Expected {
-        let dataset = seed::load(files).expect("the seed files load");
-        let file: Value = serde_json::from_str(
-            &std::fs::read_to_string(projects_json).expect("projects.json reads"),
-        )
-        .expect("projects.json is JSON");
-        let first_project = file["projects"]
-            .as_array()
-            .expect("a list of projects")
-            .iter()
-            .filter_map(|p| p["id"].as_str())
-            .min()
-            .expect("some project")
-            .to_owned();
-        Expected {
-            digest: dataset_digest(&dataset).expect("the dataset encodes"),
-            first_project,
-        }
-    }
-
-    fn embedded() -> Expected {
-        let projects = Path::new(env!("CARGO_MANIFEST_DIR")).join("seed/projects.json");
-        Expected::of(&SeedFiles::embedded(), &projects)
-    }
-}
-
-/// A synthetic dataset written by `capgraph generate`, and what it answers.
-fn generated(dir: &Path, seed: u64) -> (PathBuf, Expected) {
-    let out = dir.join(format!("generated-{seed}"));
-    let run = capgraph()
-        .args([
-            "generate",
-            "--scale",
-            "1",
-            "--seed",
-            &seed.to_string(),
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("capgraph generate runs");
-    assert!(run.status.success(), "{}", text(&run.stderr));
-    let files = SeedFiles::from_dir(&out).expect("the generated files read");
-    let expected = Expected::of(&files, &out.join("projects.json"));
-    (out, expected)
-}
-
-/// `capgraph seed --from FROM --data DATA`, as an operator runs it beside the server.
-fn seed_from(from: Option<&Path>, data: &Path) {
-    let mut command = capgraph();
-    command.arg("seed");
-    if let Some(from) = from {
-        command.arg("--from").arg(from);
-    }
-    let run = command
-        .arg("--data")
-        .arg(data)
-        .output()
-        .expect("capgraph seed runs");
-    assert!(run.status.success(), "{}", text(&run.stderr));
-}
-
-/// One answer as a client sees it.
-#[derive(Debug)]
-struct Answer {
-    digest: String,
-    first_project: String,
-    /// The ETag of a GET answer.
-    etag: Option<String>,
-}
-
-/// Asks [`QUERY`] by POST, and every third time by GET (which carries an ETag).
-fn ask(client: &Client, base: &str, n: u64) -> Result<Answer, String> {
-    let url = format!("{base}/graphql");
-    let request = if n.is_multiple_of(3) {
-        client.get(&url).query(&[("query", QUERY)])
-    } else {
-        client.post(&url).json(&json!({ "query": QUERY }))
-    };
-    let response = request.send().map_err(|e| format!("no answer: {e}"))?;
-    let status = response.status();
-    let etag = response
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body: Value = response.json().map_err(|e| format!("not JSON: {e}"))?;
-    if status != 200 || body.get("errors").is_some() {
-        return Err(format!("{status}: {body}"));
-    }
-    let field = |value: &Value| value.as_str().map(str::to_owned);
-    Ok(Answer {
-        digest: field(&body["data"]["dataset"]["digest"]).ok_or(format!("no digest: {body}"))?,
-        first_project: field(&body["data"]["projects"]["edges"][0]["node"]["id"])
-            .ok_or(format!("no project: {body}"))?,
-        etag,
-    })
-}
 
 /// Judges every outcome of a load that ran across swaps between `datasets`: none failed, each
 /// was answered from one dataset alone, both datasets answered, and a GET's ETag named its
@@ -150,14 +38,9 @@ fn judge(outcomes: Vec<Result<Answer, String>>, datasets: &[&Expected]) {
         failures.len()
     );
     for answer in &answers {
-        let dataset = datasets
-            .iter()
-            .find(|d| d.digest == answer.digest)
-            .unwrap_or_else(|| panic!("an answer from no known dataset: {answer:?}"));
-        assert_eq!(
-            answer.first_project, dataset.first_project,
-            "a response mixed two datasets: {answer:?}"
-        );
+        if let Err(wrong) = dataset_of(answer, datasets) {
+            panic!("{wrong}");
+        }
     }
     let mut etags_by_dataset = Vec::new();
     for dataset in datasets {

@@ -151,7 +151,7 @@ pub fn wait_until(what: &str, deadline: Duration, mut condition: impl FnMut() ->
 /// Client threads sending requests in a loop until stopped: each request's outcome is kept.
 pub struct Load<T> {
     stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<Vec<Result<T, String>>>>,
+    threads: Vec<JoinHandle<Vec<T>>>,
 }
 
 impl<T: Send + 'static> Load<T> {
@@ -159,7 +159,7 @@ impl<T: Send + 'static> Load<T> {
     /// short pause between requests, so the load is steady but modest.
     pub fn start(
         threads: usize,
-        request: impl Fn(&Client, u64) -> Result<T, String> + Send + Sync + 'static,
+        request: impl Fn(&Client, u64) -> T + Send + Sync + 'static,
     ) -> Load<T> {
         let stop = Arc::new(AtomicBool::new(false));
         let request = Arc::new(request);
@@ -186,7 +186,7 @@ impl<T: Send + 'static> Load<T> {
     }
 
     /// Stops the clients and returns every outcome.
-    pub fn stop(self) -> Vec<Result<T, String>> {
+    pub fn stop(self) -> Vec<T> {
         self.stop.store(true, Ordering::Relaxed);
         self.threads
             .into_iter()
