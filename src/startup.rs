@@ -13,7 +13,7 @@ use actix_web::{web, App, HttpMessage, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Settings;
-use crate::graphql::build_serving_schema;
+use crate::graphql::{build_serving_schema, Subscriptions};
 use crate::http::observe::CapgraphRootSpan;
 use crate::http::{self, AppState};
 use crate::seed::{self, SeedFiles};
@@ -105,11 +105,13 @@ impl Application {
         let reloader = Reloader {
             live: Arc::new(LiveStore::new(data, Arc::clone(&store))),
             metrics: Arc::new(http::observe::Metrics::new(store.meta())),
+            subscriptions: Arc::new(Subscriptions::new(store.meta(), &settings.limits)),
         };
         drop(store);
         let state = AppState {
-            schema: build_serving_schema(&settings.limits),
+            schema: build_serving_schema(&settings.limits, Arc::clone(&reloader.subscriptions)),
             live: Arc::clone(&reloader.live),
+            subscriptions: Arc::clone(&reloader.subscriptions),
             limits: settings.limits.clone(),
             metrics: Arc::clone(&reloader.metrics),
             export_slots: Arc::new(tokio::sync::Semaphore::new(
@@ -218,6 +220,7 @@ const RETIRE_WAIT: Duration = Duration::from_secs(10);
 pub struct Reloader {
     live: Arc<LiveStore>,
     metrics: Arc<http::observe::Metrics>,
+    subscriptions: Arc<Subscriptions>,
 }
 
 impl Reloader {
@@ -230,6 +233,7 @@ impl Reloader {
             Ok(Ok(Reload::Unchanged)) => {}
             Ok(Ok(Reload::Swapped { old, new })) => {
                 self.metrics.set_dataset(new.meta());
+                self.subscriptions.publish(new.meta());
                 actix_web::rt::spawn(retire(Arc::clone(&self.live), Arc::downgrade(&old)));
             }
             Ok(Err(error)) => tracing::error!(

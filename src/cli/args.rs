@@ -295,6 +295,18 @@ pub struct ServeArgs {
     /// Most exports streaming at once; more get 503 with Retry-After.
     #[arg(long, env = "CAPGRAPH_MAX_CONCURRENT_EXPORTS", default_value_t = Limits::default().max_concurrent_exports)]
     pub max_concurrent_exports: usize,
+    /// Most subscriptions open at once (WebSocket and Server-Sent Events together); past it,
+    /// a new one gets a LIMIT_EXCEEDED error.
+    #[arg(long, env = "CAPGRAPH_MAX_SUBSCRIPTIONS", default_value_t = Limits::default().max_subscriptions)]
+    pub max_subscriptions: usize,
+    /// How long a subscription may go without an event before the server completes it, in
+    /// seconds.
+    #[arg(
+        long,
+        env = "CAPGRAPH_SUBSCRIPTION_IDLE_TIMEOUT_SECS",
+        default_value_t = Limits::default().subscription_idle_timeout.as_secs()
+    )]
+    pub subscription_idle_timeout_secs: u64,
     /// Longest time one request may take, in milliseconds.
     #[arg(long, env = "CAPGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
@@ -374,6 +386,8 @@ impl From<ServeArgs> for Settings {
                 max_concurrent_exports: args.max_concurrent_exports,
                 max_body_bytes: args.max_body_bytes,
                 request_timeout: Duration::from_millis(args.request_timeout_ms),
+                max_subscriptions: args.max_subscriptions,
+                subscription_idle_timeout: Duration::from_secs(args.subscription_idle_timeout_secs),
                 ..Limits::default()
             },
             connections: Connections {

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{guard, web, HttpMessage, HttpRequest, HttpResponse};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, Value, Variables};
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -19,6 +20,18 @@ use crate::store::Store;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/graphql")
+            // Subscriptions share the endpoint, told apart by the WebSocket upgrade and by the
+            // event-stream media type (see `http::subscription`).
+            .route(
+                web::get()
+                    .guard(guard::Header("upgrade", "websocket"))
+                    .to(super::subscription::websocket),
+            )
+            .route(
+                web::post()
+                    .guard(super::subscription::accepts_event_stream)
+                    .to(super::subscription::events),
+            )
             .route(web::post().to(post))
             .route(web::get().to(get))
             .route(web::route().to(method_not_allowed)),
@@ -30,7 +43,7 @@ const JSON: &str = "application/json";
 
 /// The two response media types the spec defines.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum MediaType {
+pub(super) enum MediaType {
     /// `application/graphql-response+json`: status codes say what kind of failure it was.
     GraphqlResponse,
     /// `application/json`: the legacy type; well-formed requests always get 200.
@@ -85,7 +98,7 @@ fn negotiate(req: &HttpRequest) -> Option<MediaType> {
 }
 
 /// A GraphQL error body for a request that never reached execution.
-fn request_error(
+pub(super) fn request_error(
     status: StatusCode,
     media: MediaType,
     code: ErrorCode,
@@ -128,16 +141,16 @@ async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
 /// The body of a POST, as the spec defines it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Body {
-    query: Option<serde_json::Value>,
+pub(super) struct Body {
+    pub query: Option<serde_json::Value>,
     #[serde(default)]
-    variables: Option<serde_json::Value>,
+    pub variables: Option<serde_json::Value>,
     #[serde(default)]
-    operation_name: Option<serde_json::Value>,
+    pub operation_name: Option<serde_json::Value>,
 }
 
 /// Turns the request parameters into an async-graphql request, or says what is malformed.
-fn build_request(
+pub(super) fn build_request(
     query: Option<serde_json::Value>,
     variables: Option<serde_json::Value>,
     operation_name: Option<serde_json::Value>,
@@ -163,7 +176,10 @@ fn build_request(
     Ok(request)
 }
 
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, HttpResponse> {
+pub(super) async fn read_body(
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, HttpResponse> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
@@ -340,17 +356,25 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
 const CACHEABLE: &str = "public, max-age=300, must-revalidate";
 
 fn is_mutation(query: &str, operation: Option<&str>) -> bool {
-    use async_graphql::parser::types::OperationType;
+    selected_operations(query, operation)
+        .into_iter()
+        .any(|ty| ty != OperationType::Query)
+}
+
+/// The types of the operations in `query` that `operation` names (every one when `None`);
+/// none when the document does not parse, which execution then reports.
+pub(super) fn selected_operations(query: &str, operation: Option<&str>) -> Vec<OperationType> {
     let Ok(doc) = async_graphql::parser::parse_query(query) else {
-        return false;
+        return Vec::new();
     };
-    doc.operations.iter().any(|(name, op)| {
-        let selected = match operation {
+    doc.operations
+        .iter()
+        .filter(|(name, _)| match operation {
             Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
             None => true,
-        };
-        selected && op.node.ty != OperationType::Query
-    })
+        })
+        .map(|(_, op)| op.node.ty)
+        .collect()
 }
 
 /// A strong validator: the same dataset, request and media type give the same bytes.

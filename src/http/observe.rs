@@ -10,7 +10,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, Error, HttpMessage, HttpResponse};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 use tracing::Span;
 use tracing_actix_web::{root_span, RootSpanBuilder};
@@ -40,6 +41,8 @@ pub struct Metrics {
     /// The live store's counts, set again on every swap.
     nodes: IntGaugeVec,
     edges: IntGaugeVec,
+    /// Subscriptions open when the metrics were last read.
+    subscriptions: IntGauge,
     operations: RwLock<HashSet<String>>,
 }
 
@@ -85,12 +88,18 @@ impl Metrics {
             &[],
         )
         .expect("valid metric");
+        let subscriptions = IntGauge::new(
+            "capgraph_open_subscriptions",
+            "Subscriptions open, over WebSocket and Server-Sent Events.",
+        )
+        .expect("valid metric");
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(graphql_errors.clone()),
             Box::new(nodes.clone()),
             Box::new(edges.clone()),
+            Box::new(subscriptions.clone()),
         ] {
             registry
                 .register(collector)
@@ -103,6 +112,7 @@ impl Metrics {
             graphql_errors,
             nodes,
             edges,
+            subscriptions,
             operations: RwLock::default(),
         };
         metrics.set_dataset(meta);
@@ -169,6 +179,8 @@ impl Metrics {
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let mut buffer = Vec::new();
     let encoder = TextEncoder::new();
+    let open = i64::try_from(state.subscriptions.open()).unwrap_or(i64::MAX);
+    state.metrics.subscriptions.set(open);
     if let Err(error) = encoder.encode(&state.metrics.registry.gather(), &mut buffer) {
         tracing::error!(%error, "could not encode metrics");
         return HttpResponse::InternalServerError().finish();
