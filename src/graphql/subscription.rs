@@ -62,6 +62,8 @@ impl Subscriptions {
 #[derive(Default)]
 pub struct Subscription;
 
+/// Events to subscribe to, over WebSocket (`graphql-transport-ws`) or Server-Sent Events
+/// (`graphql-sse`) on `/graphql`.
 #[SubscriptionRoot]
 impl Subscription {
     /// The dataset, each time the server switches to a new one (after `capgraph seed` and a
@@ -100,4 +102,62 @@ fn events(
             Ok(Err(_)) | Err(_) => None,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    fn meta(digest: &str) -> Meta {
+        Meta {
+            digest: digest.into(),
+            nodes: Default::default(),
+            edges: 0,
+            origin: "test".into(),
+        }
+    }
+
+    fn open_one(subscriptions: &Subscriptions) -> impl Stream<Item = DatasetInfo> {
+        let slot = Arc::clone(&subscriptions.slots)
+            .try_acquire_owned()
+            .expect("a free slot");
+        events(
+            subscriptions.dataset.subscribe(),
+            slot,
+            subscriptions.idle_timeout,
+        )
+    }
+
+    #[tokio::test]
+    async fn a_swap_is_one_event_with_the_new_dataset() {
+        let subscriptions = Subscriptions::new(&meta("old"), &Limits::default());
+        let mut events = Box::pin(open_one(&subscriptions));
+
+        subscriptions.publish(&meta("new"));
+
+        let event = events.next().await.expect("an event");
+        assert_eq!(event.digest, "new");
+        assert_eq!(subscriptions.open(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_subscription_idle_past_the_timeout_completes_and_frees_its_slot() {
+        let limits = Limits {
+            max_subscriptions: 1,
+            subscription_idle_timeout: Duration::from_millis(10),
+            ..Limits::default()
+        };
+        let subscriptions = Subscriptions::new(&meta("old"), &limits);
+        let mut events = Box::pin(open_one(&subscriptions));
+        assert!(Arc::clone(&subscriptions.slots)
+            .try_acquire_owned()
+            .is_err());
+
+        let ended = events.next().await;
+
+        assert!(ended.is_none(), "completed");
+        assert_eq!(subscriptions.open(), 0, "its slot is free again");
+    }
 }
