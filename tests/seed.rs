@@ -357,6 +357,16 @@ fn problems_in_several_files_are_all_reported_in_one_run() {
 // ---------------------------------------------------------------------------------------------
 // The command line
 
+/// `capgraph seed --check --from <dir>`, run to completion.
+fn seed_check(dir: &TempDir) -> std::process::Output {
+    capgraph_output(&[
+        "seed".as_ref(),
+        "--check".as_ref(),
+        "--from".as_ref(),
+        dir.path().as_os_str(),
+    ])
+}
+
 #[test]
 fn seed_check_on_a_bad_directory_exits_2_and_prints_every_problem_on_stderr() {
     // Arrange
@@ -369,12 +379,7 @@ fn seed_check_on_a_bad_directory_exits_2_and_prints_every_problem_on_stderr() {
     ];
 
     // Act
-    let output = capgraph_output(&[
-        "seed".as_ref(),
-        "--check".as_ref(),
-        "--from".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let output = seed_check(&dir);
 
     // Assert
     let stderr = text(&output.stderr);
@@ -397,12 +402,7 @@ fn seed_check_on_the_base_fixture_exits_0() {
     let dir = fixture_dir("base");
 
     // Act
-    let output = capgraph_output(&[
-        "seed".as_ref(),
-        "--check".as_ref(),
-        "--from".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let output = seed_check(&dir);
 
     // Assert
     assert_eq!(
@@ -412,6 +412,31 @@ fn seed_check_on_the_base_fixture_exits_0() {
         text(&output.stderr)
     );
     assert!(text(&output.stdout).starts_with("ok: "));
+}
+
+#[test]
+fn seed_check_lists_descriptive_titles_and_undated_usd_figures_but_still_exits_0() {
+    // Arrange: the base fixture's `source:alpha` is titled "Alpha report on a made-up port", and
+    // this case drops the year from its US$150 million figure.
+    let dir = fixture_dir("gaps");
+
+    // Act
+    let output = seed_check(&dir);
+
+    // Assert
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "stdout:\n{stdout}");
+    assert!(
+        stdout.contains("titles that read as descriptions, not headlines: 1\n")
+            && stdout.contains("source:alpha: \"Alpha report on a made-up port\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("USD figures without a year: 1\n")
+            && stdout
+                .contains("project:river-port $.projects[0].value[0]: US$ 150000000 (total cost)"),
+        "{stdout}"
+    );
 }
 
 #[test]

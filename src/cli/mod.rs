@@ -112,6 +112,12 @@ fn seed_command(args: SeedArgs) -> anyhow::Result<()> {
                 println!("    {line}");
             }
         }
+        for gap in report.gaps.iter().filter(|g| !g.items.is_empty()) {
+            println!("  {}: {}", gap.heading, gap.items.len());
+            for line in &gap.items {
+                println!("    {line}");
+            }
+        }
         return Ok(());
     }
     let bar = progress_bar("seeding");

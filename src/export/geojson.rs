@@ -124,6 +124,6 @@ fn names(store: &Store, ids: impl Iterator<Item = Id>) -> Result<Vec<String>, Ex
     Ok(ids
         .into_iter()
         .zip(nodes)
-        .map(|(id, node)| node.map_or_else(|| id.to_string(), |n| n.name))
+        .map(|(id, node)| node.map_or_else(|| id.to_string(), |n| n.name.clone()))
         .collect())
 }

@@ -69,7 +69,7 @@ fn direction_key(direction: Direction) -> u8 {
 
 impl Batch {
     /// Wraps nodes already read as one batch.
-    pub fn entities(store: &Arc<Store>, nodes: Vec<Node>) -> Vec<Entity> {
+    pub fn entities(store: &Arc<Store>, nodes: Vec<Arc<Node>>) -> Vec<Entity> {
         let mut cited: Vec<Id> = nodes
             .iter()
             .flat_map(|n| n.cited_sources().cloned())
@@ -89,7 +89,7 @@ impl Batch {
         nodes
             .into_iter()
             .map(|node| Entity {
-                node: Arc::new(node),
+                node,
                 batch: Arc::clone(&batch),
             })
             .collect()
@@ -401,7 +401,7 @@ impl Batch {
                 .nodes(&wanted)?
                 .into_iter()
                 .flatten()
-                .map(|n| (n.id.clone(), Arc::new(n)))
+                .map(|n| (n.id.clone(), n))
                 .collect();
             *cache = Some(Arc::new(found));
         }

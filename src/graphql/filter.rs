@@ -218,7 +218,7 @@ impl<'s> Evaluator<'s> {
                 }
             }
             if keep {
-                kept.insert(node.id);
+                kept.insert(node.id.clone());
             }
         }
         Ok(kept)
@@ -341,7 +341,7 @@ pub fn resolve_country(store: &Store, code: &str) -> ApiResult<Option<Id>> {
     if bare.len() == 2 && bare.bytes().all(|b| b.is_ascii_uppercase()) {
         let id =
             Id::new(Kind::Country, &bare).map_err(|e| ApiError::BadUserInput(e.to_string()))?;
-        return Ok(store.node(&id)?.map(|n| n.id));
+        return Ok(store.node(&id)?.map(|n| n.id.clone()));
     }
     if bare.len() == 3 {
         for node in store.scan_kind(Kind::Country, None) {

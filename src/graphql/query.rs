@@ -205,6 +205,7 @@ fn id_ordered_page(ctx: &Context<'_>, kind: Kind, args: PageArgs<'_>) -> ApiResu
             .collect::<Result<Vec<_>, _>>()?;
         let has_next_page = nodes.len() > size;
         nodes.truncate(size);
+        let nodes = nodes.into_iter().map(std::sync::Arc::new).collect();
         let rows: Vec<(String, Entity)> = Batch::entities(store, nodes)
             .into_iter()
             .map(|e| (cursor(e.id()), e))

@@ -1,7 +1,8 @@
 //! Data-quality checks run by `capgraph seed --check` on top of loading: no unused or duplicate
 //! source, every rehost marked, a date on every source whose URL encodes one, a Chinese
 //! participant in every project, sane parent groups, finished projects dated, money converted
-//! with `exchange-rates.json`; also the coverage figures.
+//! with `exchange-rates.json`; also the coverage figures and, from `gaps`, the hints listed for
+//! contributors.
 //!
 //! Loading (`seed::load`) only asks whether the files make a consistent graph, so synthetic and
 //! exported datasets still load; these checks ask whether the real dataset is trustworthy.
@@ -11,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
+use super::gaps::{self, Gap};
 use super::report::Problem;
 use super::SeedFiles;
 
@@ -84,6 +86,8 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Human-readable coverage lines.
     pub coverage: Vec<String>,
+    /// Hints for contributors (descriptive titles, undated USD figures); never fatal.
+    pub gaps: Vec<Gap>,
 }
 
 fn problem(file: &str, path: String, message: String) -> Problem {
@@ -96,7 +100,7 @@ fn problem(file: &str, path: String, message: String) -> Problem {
     }
 }
 
-fn array<'a>(files: &'a BTreeMap<String, Value>, kind: &str) -> &'a [Value] {
+pub(super) fn array<'a>(files: &'a BTreeMap<String, Value>, kind: &str) -> &'a [Value] {
     files
         .get(&format!("{kind}.json"))
         .and_then(|v| v.get(kind))
@@ -105,7 +109,7 @@ fn array<'a>(files: &'a BTreeMap<String, Value>, kind: &str) -> &'a [Value] {
         .unwrap_or(&[])
 }
 
-fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+pub(super) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
@@ -269,6 +273,7 @@ pub fn run(seed: &SeedFiles) -> Report {
     enterprises_and_projects(&files, &mut report);
     money(&files, &mut report);
     coverage(&files, &mut report);
+    report.gaps = gaps::find(&files);
     report
 }
 
@@ -662,6 +667,44 @@ mod tests {
         let report = report_of(good());
         assert!(report.problems.is_empty(), "{:#?}", report.problems);
         assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
+        assert!(
+            report.gaps.iter().all(|g| g.items.is_empty()),
+            "{:#?}",
+            report.gaps
+        );
+    }
+
+    /// The items listed under the gap whose heading contains `heading`.
+    fn gap<'r>(report: &'r Report, heading: &str) -> &'r [String] {
+        let found = report.gaps.iter().find(|g| g.heading.contains(heading));
+        &found.unwrap_or_else(|| panic!("no gap `{heading}`")).items
+    }
+
+    #[test]
+    fn a_title_that_describes_the_page_is_listed_but_does_not_fail() {
+        let mut files = good();
+        files.get_mut("sources.json").unwrap()["sources"][0]["title"] =
+            serde_json::json!("Report on the port");
+        let report = report_of(files);
+        assert!(report.problems.is_empty(), "{:#?}", report.problems);
+        assert_eq!(
+            gap(&report, "titles"),
+            ["source:a: \"Report on the port\"".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_usd_figure_without_a_year_is_listed_but_does_not_fail() {
+        let mut files = good();
+        files.get_mut("projects.json").unwrap()["projects"][0]["value"] = serde_json::json!(
+            [{"amount": 5.0e8, "currency": "USD", "usd": 5.0e8, "label": "loan"}]
+        );
+        let report = report_of(files);
+        assert!(report.problems.is_empty(), "{:#?}", report.problems);
+        assert_eq!(
+            gap(&report, "USD figures"),
+            ["project:p $.projects[0].value[0]: US$ 500000000 (loan)".to_owned()]
+        );
     }
 
     #[test]

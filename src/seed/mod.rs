@@ -4,6 +4,7 @@
 pub mod checks;
 pub mod convert;
 pub mod files;
+pub mod gaps;
 pub mod report;
 pub mod validate;
 pub mod write;

@@ -96,7 +96,7 @@ impl Store {
 
         // Check through the same handle: re-opening would race sled's background threads for
         // the file lock, which they release only some time after the handle is dropped.
-        let store = Store::from_db(path, db)?;
+        let store = Store::from_db(path, db, Access::Random)?;
         store.verify()?;
         Ok(store)
     }

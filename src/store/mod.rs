@@ -19,6 +19,7 @@
 //! [`swap`] for how it then replaces the live one, and [`live`] for how a running server follows.
 
 mod build;
+mod cache;
 pub(crate) mod codec;
 mod error;
 #[cfg(test)]
@@ -121,9 +122,12 @@ pub struct Store {
     by_year: sled::Tree,
     search: sled::Tree,
     meta: Meta,
+    /// Decoded records kept between requests; `None` for a store read once through (exports).
+    cache: Option<cache::RecordCache>,
     /// Calls that touched the trees; lets tests prove that nested queries read in batches.
     reads: AtomicU64,
-    /// Node records decoded; lets tests prove that a page reads its rows, not the whole list.
+    /// Node records looked up (from the cache or decoded); lets tests prove that a page reads
+    /// its rows, not the whole list.
     decoded: AtomicU64,
     /// `ordered` entries read by project walks.
     index_entries: AtomicU64,
@@ -152,6 +156,14 @@ impl Access {
         match self {
             Access::Random => 64 * 1024 * 1024,
             Access::Sequential => 1024 * 1024,
+        }
+    }
+
+    /// How many bytes of decoded records [`cache`] keeps: none for a store read once through.
+    fn record_cache_bytes(self) -> Option<u64> {
+        match self {
+            Access::Random => Some(96 * 1024 * 1024),
+            Access::Sequential => None,
         }
     }
 }

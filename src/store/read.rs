@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
+use super::cache::{EdgeListKey, PageKey, RecordCache};
 use super::codec::{self, FORMAT_VERSION};
 use super::{
     decode, keys, open_db, parse_id, Access, EdgePage, EdgeRef, Meta, Store, StoreError,
@@ -16,11 +18,11 @@ impl Store {
     /// Opens a store written by [`Store::build`]; refuses one of another format.
     #[tracing::instrument(skip_all, fields(path = %path.display()), err, level = "debug")]
     pub fn open(path: &Path, access: Access) -> Result<Store, StoreError> {
-        Store::from_db(path, open_db(path, access.cache_bytes())?)
+        Store::from_db(path, open_db(path, access.cache_bytes())?, access)
     }
 
     /// Wraps an open sled database, checking its format first.
-    pub(super) fn from_db(path: &Path, db: sled::Db) -> Result<Store, StoreError> {
+    pub(super) fn from_db(path: &Path, db: sled::Db, access: Access) -> Result<Store, StoreError> {
         let meta_tree = db.open_tree("meta")?;
         let corrupt = |what: &str| StoreError::Corrupt {
             path: path.to_owned(),
@@ -67,6 +69,7 @@ impl Store {
             search: db.open_tree("search")?,
             db,
             meta,
+            cache: access.record_cache_bytes().map(RecordCache::new),
             reads: AtomicU64::new(0),
             decoded: AtomicU64::new(0),
             index_entries: AtomicU64::new(0),
@@ -86,7 +89,8 @@ impl Store {
         self.reads.load(Ordering::Relaxed)
     }
 
-    /// How many node records point and batch lookups have decoded.
+    /// How many node records point and batch lookups have looked up, whether they were decoded
+    /// or found already decoded.
     pub fn decoded_count(&self) -> u64 {
         self.decoded.load(Ordering::Relaxed)
     }
@@ -101,22 +105,30 @@ impl Store {
         Ok(())
     }
 
-    pub fn node(&self, id: &Id) -> Result<Option<Node>, StoreError> {
+    pub fn node(&self, id: &Id) -> Result<Option<Arc<Node>>, StoreError> {
         self.count_read();
         self.get_node(id)
     }
 
-    pub(super) fn get_node(&self, id: &Id) -> Result<Option<Node>, StoreError> {
+    pub(super) fn get_node(&self, id: &Id) -> Result<Option<Arc<Node>>, StoreError> {
         self.decoded.fetch_add(1, Ordering::Relaxed);
+        match &self.cache {
+            Some(cache) => cache.node(id, || self.decode_node(id)),
+            None => Ok(self.decode_node(id)?.0.map(Arc::new)),
+        }
+    }
+
+    /// The node under `id`, decoded, and how many bytes its record took.
+    fn decode_node(&self, id: &Id) -> Result<(Option<Node>, u64), StoreError> {
         let key = keys::node(id);
-        self.nodes
-            .get(&key)?
-            .map(|raw| decode(&key, &raw))
-            .transpose()
+        match self.nodes.get(&key)? {
+            Some(raw) => Ok((Some(decode(&key, &raw)?), raw.len() as u64)),
+            None => Ok((None, 0)),
+        }
     }
 
     /// Looks up many nodes in one call; the answer lines up with `ids`.
-    pub fn nodes(&self, ids: &[Id]) -> Result<Vec<Option<Node>>, StoreError> {
+    pub fn nodes(&self, ids: &[Id]) -> Result<Vec<Option<Arc<Node>>>, StoreError> {
         self.count_read();
         ids.iter().map(|id| self.get_node(id)).collect()
     }
@@ -186,43 +198,65 @@ impl Store {
         types: Option<&[EdgeType]>,
         direction: Direction,
     ) -> Result<Vec<EdgeRef>, StoreError> {
-        let mut found = Vec::new();
-        let prefixes: Vec<Vec<u8>> = match types {
-            None => vec![keys::adjacency_prefix(id, None)],
-            Some(types) => types
-                .iter()
-                .map(|t| keys::adjacency_prefix(id, Some(*t)))
-                .collect(),
+        let types: Vec<Option<EdgeType>> = match types {
+            None => vec![None],
+            Some(types) => types.iter().copied().map(Some).collect(),
         };
-        for prefix in &prefixes {
-            if matches!(direction, Direction::Out | Direction::Both) {
-                for entry in self.out.scan_prefix(prefix) {
-                    let (key, value) = entry?;
-                    let (edge_type, other) =
-                        keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
-                    found.push(EdgeRef {
-                        edge_type,
-                        direction: Direction::Out,
-                        other,
-                        props: decode(&key, &value)?,
-                    });
-                }
-            }
-            if matches!(direction, Direction::In | Direction::Both) {
-                for entry in self.inn.scan_prefix(prefix) {
-                    let (key, value) = entry?;
-                    let (edge_type, other) =
-                        keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
-                    found.push(EdgeRef {
-                        edge_type,
-                        direction: Direction::In,
-                        other,
-                        props: decode(&key, &value)?,
-                    });
+        let mut found = Vec::new();
+        for edge_type in types {
+            for side in [Direction::Out, Direction::In] {
+                if direction == side || direction == Direction::Both {
+                    found.extend(self.edge_list(id, edge_type, side)?.iter().cloned());
                 }
             }
         }
         Ok(found)
+    }
+
+    /// Every edge of `near` of one type (all types when `None`) on one side (`Out` or `In`).
+    fn edge_list(
+        &self,
+        near: &Id,
+        edge_type: Option<EdgeType>,
+        side: Direction,
+    ) -> Result<Arc<[EdgeRef]>, StoreError> {
+        let scan = || self.scan_edges(near, edge_type, side);
+        match &self.cache {
+            Some(cache) => {
+                let key = EdgeListKey {
+                    near: near.clone(),
+                    edge_type,
+                    direction: side,
+                };
+                cache.edge_list(key, scan)
+            }
+            None => Ok(scan()?.0.into()),
+        }
+    }
+
+    /// One prefix scan of an adjacency tree, and how many bytes the edges' properties took.
+    fn scan_edges(
+        &self,
+        near: &Id,
+        edge_type: Option<EdgeType>,
+        side: Direction,
+    ) -> Result<(Vec<EdgeRef>, u64), StoreError> {
+        let mut found = Vec::new();
+        let mut bytes = 0;
+        let prefix = keys::adjacency_prefix(near, edge_type);
+        for entry in self.adjacency_tree(side).scan_prefix(&prefix) {
+            let (key, value) = entry?;
+            let (edge_type, other) =
+                keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+            bytes += value.len() as u64;
+            found.push(EdgeRef {
+                edge_type,
+                direction: side,
+                other,
+                props: decode(&key, &value)?,
+            });
+        }
+        Ok((found, bytes))
     }
 
     /// For each of `nears`, a page of its edges of one type and direction (`Out` or `In`) whose
@@ -254,19 +288,45 @@ impl Store {
         after: Option<&Id>,
         limit: usize,
     ) -> Result<EdgePage, StoreError> {
+        let read = || self.read_edge_page(near, edge_type, direction, far_kind, after, limit);
+        let Some(cache) = &self.cache else {
+            return Ok(read()?.0);
+        };
+        let key = PageKey {
+            near: near.clone(),
+            edge_type,
+            direction,
+            far_kind,
+            after: after.cloned(),
+            limit,
+        };
+        Ok(cache.page(key, read)?.as_ref().clone())
+    }
+
+    /// [`Store::edge_page`] read from the trees, and how many bytes the edges' properties took.
+    fn read_edge_page(
+        &self,
+        near: &Id,
+        edge_type: EdgeType,
+        direction: Direction,
+        far_kind: Kind,
+        after: Option<&Id>,
+        limit: usize,
+    ) -> Result<(EdgePage, u64), StoreError> {
         let tree = self.adjacency_tree(direction);
         let prefix = keys::adjacency_kind_prefix(near, edge_type, far_kind);
         let start = match after {
             Some(after) => {
                 let key = keys::adjacency(near, edge_type, after);
                 if after.kind() != far_kind || !tree.contains_key(&key)? {
-                    return Ok(EdgePage::AfterNotFound);
+                    return Ok((EdgePage::AfterNotFound, 0));
                 }
                 keys::adjacency_after(near, edge_type, after)
             }
             None => prefix.clone(),
         };
         let mut edges = Vec::with_capacity(limit.min(1024));
+        let mut bytes = 0;
         let mut more = false;
         for entry in tree.range(start..) {
             let (key, value) = entry?;
@@ -279,6 +339,7 @@ impl Store {
             }
             let (edge_type, other) =
                 keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
+            bytes += value.len() as u64;
             edges.push(EdgeRef {
                 edge_type,
                 direction,
@@ -287,7 +348,7 @@ impl Store {
             });
         }
         let total = self.degree(near, edge_type, direction, far_kind)?;
-        Ok(EdgePage::Found { edges, more, total })
+        Ok((EdgePage::Found { edges, more, total }, bytes))
     }
 
     /// How many edges of one type and direction (`Out` or `In`) join `near` to nodes of
@@ -323,7 +384,7 @@ impl Store {
         }
     }
 
-    /// The IDs at the far end of `id`'s edges, without reading edge properties.
+    /// The IDs at the far end of `id`'s edges of one type.
     pub fn neighbour_ids(
         &self,
         id: &Id,
@@ -331,16 +392,11 @@ impl Store {
         direction: Direction,
     ) -> Result<Vec<Id>, StoreError> {
         self.count_read();
-        let prefix = keys::adjacency_prefix(id, Some(edge_type));
         let mut ids = Vec::new();
-        for tree in [(Direction::Out, &self.out), (Direction::In, &self.inn)] {
-            if direction == tree.0 || direction == Direction::Both {
-                for key in tree.1.scan_prefix(&prefix).keys() {
-                    let key = key?;
-                    let (_, other) =
-                        keys::parse_adjacency(&key).ok_or_else(|| self.corrupt_key(&key))?;
-                    ids.push(other);
-                }
+        for side in [Direction::Out, Direction::In] {
+            if direction == side || direction == Direction::Both {
+                let edges = self.edge_list(id, Some(edge_type), side)?;
+                ids.extend(edges.iter().map(|edge| edge.other.clone()));
             }
         }
         Ok(ids)

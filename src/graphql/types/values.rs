@@ -5,12 +5,7 @@ use super::*;
 /// The sources `ids` names, read through `batch` (once for every source its siblings cite),
 /// as API objects.
 pub fn source_objects(batch: &Batch, ids: &[Id]) -> ApiResult<Vec<Source>> {
-    let nodes = batch
-        .sources(ids)?
-        .into_iter()
-        .map(|n| (*n).clone())
-        .collect();
-    Ok(Batch::entities(batch.store(), nodes)
+    Ok(Batch::entities(batch.store(), batch.sources(ids)?)
         .into_iter()
         .map(Source)
         .collect())
