@@ -72,7 +72,15 @@ pub struct Settings {
     pub http_caching: HttpCaching,
     /// A manifest of the only documents to run (hash → text); any document when `None`.
     pub trusted_documents: Option<PathBuf>,
+    /// How often to look for a new generation in the data directory; never when zero (then
+    /// only SIGHUP swaps).
+    pub reload_interval: Duration,
+    /// How many generations of the data directory to keep on disk, the live one included.
+    pub generations: usize,
 }
+
+/// How often a server looks for a new generation by default.
+pub const DEFAULT_RELOAD_INTERVAL: Duration = Duration::from_secs(2);
 
 impl Settings {
     /// Defaults for a server on `addr` over `data_dir`.
@@ -86,6 +94,8 @@ impl Settings {
             workers: None,
             http_caching: HttpCaching::default(),
             trusted_documents: None,
+            reload_interval: DEFAULT_RELOAD_INTERVAL,
+            generations: crate::store::DEFAULT_GENERATIONS,
         }
     }
 }

@@ -1,9 +1,10 @@
 //! Building and running the server: open (or first seed) the store, build the schema once, bind,
-//! serve until told to stop, then flush the store.
+//! serve until told to stop, then flush the store; meanwhile follow the data directory to new
+//! generations (on SIGHUP, and by polling `CURRENT`) and retire the old ones.
 
 use std::net::TcpListener;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle, Service};
@@ -12,12 +13,12 @@ use actix_web::{web, App, HttpMessage, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Settings;
-use crate::graphql::build_schema;
+use crate::graphql::{build_serving_schema, Subscriptions};
 use crate::http::observe::CapgraphRootSpan;
 use crate::http::{self, AppState};
 use crate::seed::{self, SeedFiles};
 use crate::store::codec::FORMAT_VERSION;
-use crate::store::{dataset_digest, Access, DataDir, Store, StoreError};
+use crate::store::{dataset_digest, Access, DataDir, LiveStore, Reload, Store, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +45,7 @@ pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Application {
     port: u16,
     server: Server,
-    store: Arc<Store>,
+    reloader: Reloader,
 }
 
 /// Opens the data directory's store, seeding it from the embedded dataset when it has none, and
@@ -109,9 +110,10 @@ impl Application {
             }
             None => None,
         };
-        let data = DataDir::new(&settings.data_dir);
+        let data = DataDir::new(&settings.data_dir).keeping(settings.generations);
+        let opening = data.clone();
         let store = Arc::new(
-            actix_web::rt::task::spawn_blocking(move || open_or_seed(&data))
+            actix_web::rt::task::spawn_blocking(move || open_or_seed(&opening))
                 .await
                 .expect("seeding does not panic")?,
         );
@@ -124,11 +126,18 @@ impl Application {
             projects = meta.count_of(crate::model::Kind::Project),
             "store open"
         );
-        let state = AppState {
-            schema: build_schema(Arc::clone(&store), &settings.limits),
-            store: Arc::clone(&store),
-            limits: settings.limits.clone(),
+        let reloader = Reloader {
+            live: Arc::new(LiveStore::new(data, Arc::clone(&store))),
             metrics: Arc::new(http::observe::Metrics::new(store.meta())),
+            subscriptions: Arc::new(Subscriptions::new(store.meta(), &settings.limits)),
+        };
+        drop(store);
+        let state = AppState {
+            schema: build_serving_schema(&settings.limits, Arc::clone(&reloader.subscriptions)),
+            live: Arc::clone(&reloader.live),
+            subscriptions: Arc::clone(&reloader.subscriptions),
+            limits: settings.limits.clone(),
+            metrics: Arc::clone(&reloader.metrics),
             export_slots: Arc::new(tokio::sync::Semaphore::new(
                 settings.limits.max_concurrent_exports,
             )),
@@ -191,10 +200,13 @@ impl Application {
             })?
             .run();
         tracing::info!(addr = %settings.addr, port, "listening; GraphiQL at http://{}:{port}/", settings.addr.ip());
+        if !settings.reload_interval.is_zero() {
+            actix_web::rt::spawn(reloader.clone().poll(settings.reload_interval));
+        }
         Ok(Application {
             port,
             server,
-            store,
+            reloader,
         })
     }
 
@@ -208,15 +220,90 @@ impl Application {
         self.server.handle()
     }
 
+    /// What swaps the live store: `serve` calls it on SIGHUP.
+    pub fn reloader(&self) -> Reloader {
+        self.reloader.clone()
+    }
+
     /// Serves until stopped, then flushes the store.
     pub async fn run_until_stopped(self) -> Result<(), StoreError> {
         let result = self.server.await;
         if let Err(error) = result {
             tracing::error!(%error, "server stopped with an error");
         }
-        self.store.flush()?;
+        self.reloader.live.current().flush()?;
         tracing::info!("stopped; store flushed");
         Ok(())
+    }
+}
+
+/// How often a retiring store is checked for requests still holding it.
+const RETIRE_CHECK: Duration = Duration::from_millis(100);
+/// How long to wait, once the old store is closed, for sled to let go of its files (it does so
+/// from background threads a moment later) before leaving it for the next sweep.
+const RETIRE_WAIT: Duration = Duration::from_secs(10);
+
+/// Swaps the live store to the generation the data directory's `CURRENT` names, and retires
+/// the old one: removes old generations beyond the kept count once their requests have ended.
+#[derive(Clone)]
+pub struct Reloader {
+    live: Arc<LiveStore>,
+    metrics: Arc<http::observe::Metrics>,
+    subscriptions: Arc<Subscriptions>,
+}
+
+impl Reloader {
+    /// Swaps to a new generation if `CURRENT` names one. A store that fails to open is logged
+    /// and never becomes live; the old one keeps answering.
+    pub async fn reload(&self) {
+        let live = Arc::clone(&self.live);
+        let reload = actix_web::rt::task::spawn_blocking(move || live.reload()).await;
+        match reload {
+            Ok(Ok(Reload::Unchanged)) => {}
+            Ok(Ok(Reload::Swapped { old, new })) => {
+                self.metrics.set_dataset(new.meta());
+                self.subscriptions.publish(new.meta());
+                actix_web::rt::spawn(retire(Arc::clone(&self.live), Arc::downgrade(&old)));
+            }
+            Ok(Err(error)) => tracing::error!(
+                error.cause_chain = ?error,
+                "the data directory names a new store that does not open; still serving the old one"
+            ),
+            Err(error) => tracing::error!(%error, "reloading the store panicked"),
+        }
+    }
+
+    /// Reloads every `interval`, for as long as the server runs.
+    async fn poll(self, interval: Duration) {
+        let mut ticks = tokio::time::interval(interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            self.reload().await;
+        }
+    }
+}
+
+/// Waits for the last request holding the old store to end (the store closes then), and sweeps
+/// the data directory once sled has let go of it.
+async fn retire(live: Arc<LiveStore>, old: Weak<Store>) {
+    while old.strong_count() > 0 {
+        tokio::time::sleep(RETIRE_CHECK).await;
+    }
+    let deadline = Instant::now() + RETIRE_WAIT;
+    loop {
+        let data = live.data().clone();
+        let Ok(sweep) = actix_web::rt::task::spawn_blocking(move || data.sweep()).await else {
+            return;
+        };
+        if sweep.still_open.is_empty() {
+            return;
+        }
+        if Instant::now() > deadline {
+            tracing::info!(stores = ?sweep.still_open, "old stores still open elsewhere; left for a later sweep");
+            return;
+        }
+        tokio::time::sleep(RETIRE_CHECK).await;
     }
 }
 
@@ -234,10 +321,25 @@ fn cors(origins: &[String]) -> Cors {
         .fold(base, |cors, origin| cors.allowed_origin(origin))
 }
 
-/// `capgraph serve`: runs until SIGTERM or Ctrl-C, finishing requests in flight.
+/// `capgraph serve`: runs until SIGTERM or Ctrl-C, finishing requests in flight; swaps to the
+/// data directory's new generation on SIGHUP.
 pub fn serve(settings: Settings) -> Result<(), StartupError> {
     actix_web::rt::System::new().block_on(async move {
+        // Taken before anything is logged, so a SIGHUP sent as soon as the server says it
+        // listens never meets the default action, which ends the process.
+        #[cfg(unix)]
+        let hangups = hangup_signals();
         let app = Application::build(settings).await?;
+        #[cfg(unix)]
+        if let Some(mut hangups) = hangups {
+            let reloader = app.reloader();
+            actix_web::rt::spawn(async move {
+                while hangups.recv().await.is_some() {
+                    tracing::info!("SIGHUP: looking for a new store");
+                    reloader.reload().await;
+                }
+            });
+        }
         let handle = app.handle();
         actix_web::rt::spawn(async move {
             shutdown_signal().await;
@@ -247,6 +349,17 @@ pub fn serve(settings: Settings) -> Result<(), StartupError> {
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+#[cfg(unix)]
+fn hangup_signals() -> Option<tokio::signal::unix::Signal> {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(signals) => Some(signals),
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for SIGHUP; only polling swaps the store");
+            None
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -192,8 +192,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("export", &["model", "seed", "store"]),
     ("graphql", &["model", "store", "text"]),
     ("http", &["export", "graphql", "model", "store"]),
-    // Settings hold the GraphQL limits.
-    ("config", &["graphql"]),
+    // Settings hold the GraphQL limits, and default to the store's count of generations kept.
+    ("config", &["graphql", "store"]),
     (
         "startup",
         &["config", "graphql", "http", "model", "seed", "store"],

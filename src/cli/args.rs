@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Connections, HttpCaching, Settings};
+use crate::config::{Connections, HttpCaching, Settings, DEFAULT_RELOAD_INTERVAL};
 use crate::export::{DirFormat, FileFormat};
 use crate::graphql::Limits;
+use crate::store::DEFAULT_GENERATIONS;
 use crate::telemetry::LogFormat;
 
 /// capgraph: a GraphQL API over a sourced graph of China–ASEAN production-capacity cooperation.
@@ -118,6 +119,8 @@ pub struct SeedArgs {
     pub check: bool,
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub generations: GenerationArgs,
 }
 
 #[derive(Debug, Args)]
@@ -292,6 +295,18 @@ pub struct ServeArgs {
     /// Most exports streaming at once; more get 503 with Retry-After.
     #[arg(long, env = "CAPGRAPH_MAX_CONCURRENT_EXPORTS", default_value_t = Limits::default().max_concurrent_exports)]
     pub max_concurrent_exports: usize,
+    /// Most subscriptions open at once (WebSocket and Server-Sent Events together); past it,
+    /// a new one gets a LIMIT_EXCEEDED error.
+    #[arg(long, env = "CAPGRAPH_MAX_SUBSCRIPTIONS", default_value_t = Limits::default().max_subscriptions)]
+    pub max_subscriptions: usize,
+    /// How long a subscription may go without an event before the server completes it, in
+    /// seconds.
+    #[arg(
+        long,
+        env = "CAPGRAPH_SUBSCRIPTION_IDLE_TIMEOUT_SECS",
+        default_value_t = Limits::default().subscription_idle_timeout.as_secs()
+    )]
+    pub subscription_idle_timeout_secs: u64,
     /// Longest time one request may take, in milliseconds.
     #[arg(long, env = "CAPGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
@@ -327,6 +342,32 @@ pub struct ServeArgs {
     /// refused. Automatic persisted queries then register nothing new.
     #[arg(long, env = "CAPGRAPH_TRUSTED_DOCUMENTS", value_name = "FILE")]
     pub trusted_documents: Option<PathBuf>,
+    /// How often to look for a new store that `capgraph seed` made in the data directory, in
+    /// milliseconds; 0 turns polling off (SIGHUP still swaps).
+    #[arg(
+        long,
+        env = "CAPGRAPH_RELOAD_INTERVAL_MS",
+        default_value_t = DEFAULT_RELOAD_INTERVAL.as_millis() as u64
+    )]
+    pub reload_interval_ms: u64,
+    #[command(flatten)]
+    pub generations: GenerationArgs,
+}
+
+/// How many stores a data directory keeps.
+#[derive(Debug, Clone, Args)]
+pub struct GenerationArgs {
+    /// Stores (generations) to keep in the data directory, the live one included; older ones
+    /// are removed once nothing has them open.
+    #[arg(
+        long = "keep-generations",
+        env = "CAPGRAPH_KEEP_GENERATIONS",
+        default_value_t = DEFAULT_GENERATIONS,
+        value_parser = clap::builder::ValueParser::new(
+            clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from)
+        )
+    )]
+    pub keep: usize,
 }
 
 /// On or off.
@@ -361,6 +402,8 @@ impl From<ServeArgs> for Settings {
                 max_concurrent_exports: args.max_concurrent_exports,
                 max_body_bytes: args.max_body_bytes,
                 request_timeout: Duration::from_millis(args.request_timeout_ms),
+                max_subscriptions: args.max_subscriptions,
+                subscription_idle_timeout: Duration::from_secs(args.subscription_idle_timeout_secs),
                 ..Limits::default()
             },
             connections: Connections {
@@ -374,6 +417,8 @@ impl From<ServeArgs> for Settings {
                 stale_while_revalidate: Duration::from_secs(args.cache_stale_while_revalidate_secs),
             },
             trusted_documents: args.trusted_documents,
+            reload_interval: Duration::from_millis(args.reload_interval_ms),
+            generations: args.generations.keep,
         }
     }
 }

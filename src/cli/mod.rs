@@ -126,6 +126,7 @@ fn seed_command(args: SeedArgs) -> anyhow::Result<()> {
     }
     let bar = progress_bar("seeding");
     let store = DataDir::new(&args.data.data)
+        .keeping(args.generations.keep)
         .seed(&dataset, &files.origin, &|n| bar.set_position(n))
         .with_context(|| format!("seeding {}", args.data.data.display()))?;
     bar.finish_and_clear();

@@ -57,6 +57,10 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Longest time one request may take.
     pub request_timeout: Duration,
+    /// Most subscriptions open at once, over WebSocket and Server-Sent Events together.
+    pub max_subscriptions: usize,
+    /// How long a subscription may go without an event before the server completes it.
+    pub subscription_idle_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -78,6 +82,8 @@ impl Default for Limits {
             max_concurrent_exports: 4,
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(10),
+            max_subscriptions: 1_000,
+            subscription_idle_timeout: Duration::from_secs(3_600),
         }
     }
 }

@@ -424,7 +424,7 @@ paged_object! {
 pub struct DatasetQuery;
 
 /// How many nodes of one kind the dataset has.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct KindCount {
     /// The kind.
     pub kind: NodeKind,
@@ -433,7 +433,7 @@ pub struct KindCount {
 }
 
 /// The dataset this server answers from.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct DatasetInfo {
     /// SHA-256 over every node and edge: equal data, equal digest.
     pub digest: String,
@@ -449,7 +449,13 @@ pub struct DatasetInfo {
 impl DatasetQuery {
     /// The dataset's digest and counts.
     async fn dataset(&self, ctx: &Context<'_>) -> DatasetInfo {
-        let meta = store(ctx).meta();
+        DatasetInfo::of(store(ctx).meta())
+    }
+}
+
+impl DatasetInfo {
+    /// What a store's record says of its dataset.
+    pub fn of(meta: &crate::store::Meta) -> DatasetInfo {
         DatasetInfo {
             digest: meta.digest.clone(),
             origin: meta.origin.clone(),

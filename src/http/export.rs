@@ -107,7 +107,7 @@ fn stream(
             ));
     };
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let store = Arc::clone(&state.store);
+    let store = state.live.current();
     let errors = sender.clone();
     let runtime = tokio::runtime::Handle::current();
     // Log lines of the export carry the request's span, and so its request ID.

@@ -2,11 +2,12 @@
 //! types with their status codes, body and time limits, persisted queries (`extensions`, through
 //! `persisted`), and conditional GET (ETags and `Cache-Control`, through `caching`).
 
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
 use std::sync::Arc;
 
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{guard, web, HttpMessage, HttpRequest, HttpResponse};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, Value, Variables};
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -16,10 +17,23 @@ use super::observe::Operation;
 use super::persisted::{PersistedQuery, Refusal};
 use super::AppState;
 use crate::graphql::error::{coded_error, ErrorCode};
+use crate::store::Store;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/graphql")
+            // Subscriptions share the endpoint, told apart by the WebSocket upgrade and by the
+            // event-stream media type (see `http::subscription`).
+            .route(
+                web::get()
+                    .guard(guard::Header("upgrade", "websocket"))
+                    .to(super::subscription::websocket),
+            )
+            .route(
+                web::post()
+                    .guard(super::subscription::accepts_event_stream)
+                    .to(super::subscription::events),
+            )
             .route(web::post().to(post))
             .route(web::get().to(get))
             .route(web::route().to(method_not_allowed)),
@@ -31,7 +45,7 @@ const JSON: &str = "application/json";
 
 /// The two response media types the spec defines.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum MediaType {
+pub(super) enum MediaType {
     /// `application/graphql-response+json`: status codes say what kind of failure it was.
     GraphqlResponse,
     /// `application/json`: the legacy type; well-formed requests always get 200.
@@ -86,7 +100,7 @@ fn negotiate(req: &HttpRequest) -> Option<MediaType> {
 }
 
 /// A GraphQL error body for a request that never reached execution.
-fn request_error(
+pub(super) fn request_error(
     status: StatusCode,
     media: MediaType,
     code: ErrorCode,
@@ -129,20 +143,20 @@ async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
 /// The body of a POST, as the spec defines it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Body {
-    query: Option<serde_json::Value>,
+pub(super) struct Body {
+    pub query: Option<serde_json::Value>,
     #[serde(default)]
-    variables: Option<serde_json::Value>,
+    pub variables: Option<serde_json::Value>,
     #[serde(default)]
-    operation_name: Option<serde_json::Value>,
+    pub operation_name: Option<serde_json::Value>,
     #[serde(default)]
-    extensions: Option<serde_json::Value>,
+    pub extensions: Option<serde_json::Value>,
 }
 
 /// The document a request runs: its `query`, or the persisted document its
 /// `extensions.persistedQuery` names (registering the query under it, or checking it against the
 /// trusted documents, as `persisted` decides).
-fn resolve_document(
+pub(super) fn resolve_document(
     state: &AppState,
     query: Option<serde_json::Value>,
     extensions: Option<&serde_json::Value>,
@@ -160,7 +174,7 @@ fn resolve_document(
 }
 
 /// The answer to a request whose document will not run; never cached.
-fn refused(media: MediaType, refusal: Refusal) -> HttpResponse {
+pub(super) fn refused(media: MediaType, refusal: Refusal) -> HttpResponse {
     let message = refusal.to_string();
     match refusal {
         // As a request error under each media type (the spec's 200 for application/json), which
@@ -189,7 +203,7 @@ fn refused(media: MediaType, refusal: Refusal) -> HttpResponse {
 
 /// Turns the document and the request parameters into an async-graphql request, or says what
 /// is malformed.
-fn build_request(
+pub(super) fn build_request(
     document: &str,
     variables: Option<serde_json::Value>,
     operation_name: Option<serde_json::Value>,
@@ -210,7 +224,10 @@ fn build_request(
     Ok(request)
 }
 
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, HttpResponse> {
+pub(super) async fn read_body(
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, HttpResponse> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
@@ -292,7 +309,7 @@ async fn post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
             )
         }
     };
-    let response = run(&req, &state, request).await;
+    let response = run(&req, &state, request, state.live.current()).await;
     respond(media, response, None, HeaderValue::from_static("no-store"))
 }
 
@@ -376,8 +393,10 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
+    // One store for the ETag and the answer, so a swap between them cannot mislabel it.
+    let store = state.live.current();
     let etag = caching::etag(
-        &state.store.meta().digest,
+        &store.meta().digest,
         [
             media.name(),
             &document,
@@ -392,34 +411,42 @@ async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .insert_header((header::VARY, "Accept"))
             .finish();
     }
-    let response = run(&req, &state, request).await;
+    let response = run(&req, &state, request, store).await;
     respond(media, response, Some(etag), state.get_cache_control.clone())
 }
 
 fn is_mutation(query: &str, operation: Option<&str>) -> bool {
-    use async_graphql::parser::types::OperationType;
-    let Ok(doc) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
-    doc.operations.iter().any(|(name, op)| {
-        let selected = match operation {
-            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
-            None => true,
-        };
-        selected && op.node.ty != OperationType::Query
-    })
+    selected_operations(query, operation)
+        .into_iter()
+        .any(|ty| ty != OperationType::Query)
 }
 
-/// Executes off the async workers, within the time limit, turning panics into INTERNAL errors;
-/// notes the operation name on the request's span and counts errors by code.
-async fn run(req: &HttpRequest, state: &AppState, request: Request) -> Response {
+/// The types of the operations in `query` that `operation` names (every one when `None`);
+/// none when the document does not parse, which execution then reports.
+pub(super) fn selected_operations(query: &str, operation: Option<&str>) -> Vec<OperationType> {
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return Vec::new();
+    };
+    doc.operations
+        .iter()
+        .filter(|(name, _)| match operation {
+            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+            None => true,
+        })
+        .map(|(_, op)| op.node.ty)
+        .collect()
+}
+
+/// Executes over `store` (the live one when the request came in) within the time limit; notes
+/// the operation name on the request's span and counts errors by code.
+async fn run(req: &HttpRequest, state: &AppState, request: Request, store: Arc<Store>) -> Response {
     let operation = request
         .operation_name
         .clone()
         .unwrap_or_else(|| "anonymous".to_owned());
     tracing::Span::current().record("graphql.operation", operation.as_str());
     req.extensions_mut().insert(Operation(operation));
-    let response = execute_within_limits(state, request).await;
+    let response = execute_within_limits(state, request.data(store)).await;
     let codes = response
         .errors
         .iter()

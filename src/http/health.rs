@@ -1,5 +1,5 @@
 //! Operational endpoints: `/healthz` (the process answers), `/readyz` (the store is open and
-//! seeded) and `/schema.graphql` (the SDL).
+//! seeded, and which dataset is live) and `/schema.graphql` (the SDL).
 
 use actix_web::{web, HttpResponse};
 
@@ -16,7 +16,8 @@ async fn healthz() -> HttpResponse {
 }
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let meta = state.store.meta();
+    let store = state.live.current();
+    let meta = store.meta();
     if meta.node_count() == 0 {
         return HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "empty" }));
     }

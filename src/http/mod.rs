@@ -9,17 +9,23 @@ pub mod graphql;
 pub mod health;
 pub mod observe;
 pub mod persisted;
+pub mod subscription;
 
 use std::sync::Arc;
 
-use crate::graphql::{AppSchema, Limits};
-use crate::store::Store;
+use crate::graphql::{AppSchema, Limits, Subscriptions};
+use crate::store::LiveStore;
 
 /// What every handler may use, shared by all workers.
 #[derive(Clone)]
 pub struct AppState {
+    /// The serving schema, which holds no store: each request brings its own.
     pub schema: AppSchema,
-    pub store: Arc<Store>,
+    /// The live store: a handler loads it once and answers the whole request from that store,
+    /// so a swap in the middle never mixes two datasets in one response.
+    pub live: Arc<LiveStore>,
+    /// Open subscriptions and the live dataset they watch.
+    pub subscriptions: Arc<Subscriptions>,
     pub limits: Limits,
     pub metrics: Arc<observe::Metrics>,
     /// One permit per export that may stream at once.

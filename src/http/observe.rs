@@ -10,7 +10,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, Error, HttpMessage, HttpResponse};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 use tracing::Span;
 use tracing_actix_web::{root_span, RootSpanBuilder};
@@ -37,6 +38,11 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     graphql_errors: IntCounterVec,
+    /// The live store's counts, set again on every swap.
+    nodes: IntGaugeVec,
+    edges: IntGaugeVec,
+    /// Subscriptions open when the metrics were last read.
+    subscriptions: IntGauge,
     operations: RwLock<HashSet<String>>,
 }
 
@@ -82,32 +88,47 @@ impl Metrics {
             &[],
         )
         .expect("valid metric");
-        for kind in Kind::ALL {
-            nodes
-                .with_label_values(&[kind.prefix()])
-                .set(i64::try_from(meta.count_of(kind)).unwrap_or(i64::MAX));
-        }
-        edges
-            .with_label_values(&[] as &[&str])
-            .set(i64::try_from(meta.edges).unwrap_or(i64::MAX));
+        let subscriptions = IntGauge::new(
+            "capgraph_open_subscriptions",
+            "Subscriptions open, over WebSocket and Server-Sent Events.",
+        )
+        .expect("valid metric");
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(graphql_errors.clone()),
-            Box::new(nodes),
-            Box::new(edges),
+            Box::new(nodes.clone()),
+            Box::new(edges.clone()),
+            Box::new(subscriptions.clone()),
         ] {
             registry
                 .register(collector)
                 .expect("metric names are unique");
         }
-        Metrics {
+        let metrics = Metrics {
             registry,
             requests,
             latency,
             graphql_errors,
+            nodes,
+            edges,
+            subscriptions,
             operations: RwLock::default(),
+        };
+        metrics.set_dataset(meta);
+        metrics
+    }
+
+    /// Sets the store gauges to a (new) live store's counts.
+    pub fn set_dataset(&self, meta: &Meta) {
+        for kind in Kind::ALL {
+            self.nodes
+                .with_label_values(&[kind.prefix()])
+                .set(i64::try_from(meta.count_of(kind)).unwrap_or(i64::MAX));
         }
+        self.edges
+            .with_label_values(&[] as &[&str])
+            .set(i64::try_from(meta.edges).unwrap_or(i64::MAX));
     }
 
     /// Counts the errors of one GraphQL response by code.
@@ -158,6 +179,8 @@ impl Metrics {
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let mut buffer = Vec::new();
     let encoder = TextEncoder::new();
+    let open = i64::try_from(state.subscriptions.open()).unwrap_or(i64::MAX);
+    state.metrics.subscriptions.set(open);
     if let Err(error) = encoder.encode(&state.metrics.registry.gather(), &mut buffer) {
         tracing::error!(%error, "could not encode metrics");
         return HttpResponse::InternalServerError().finish();

@@ -16,7 +16,7 @@
 //! - `meta`: format version, dataset digest, counts, origin.
 //!
 //! A store is written once, by [`Store::build`], into a directory nobody reads yet; see
-//! [`swap`] for how it then replaces the live one.
+//! [`swap`] for how it then replaces the live one, and [`live`] for how a running server follows.
 
 mod build;
 mod cache;
@@ -26,6 +26,7 @@ mod error;
 mod golden;
 mod hierarchy;
 mod keys;
+pub mod live;
 pub mod ordered;
 mod read;
 pub mod swap;
@@ -43,7 +44,8 @@ pub use build::dataset_digest;
 #[cfg(test)]
 pub(crate) use build::rewrite_format;
 pub use error::StoreError;
-pub use swap::DataDir;
+pub use live::{LiveStore, Reload};
+pub use swap::{DataDir, Sweep, DEFAULT_GENERATIONS};
 
 /// Facts about a stored dataset, kept in the `meta` tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

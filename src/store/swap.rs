@@ -7,7 +7,8 @@
 //! DATA/seed.lock        held by the process that is seeding
 //! ```
 //! Seeding, step by step, with what a crash at each step leaves:
-//! 1. Take `seed.lock` (another seeder → `Busy`). Crash: the OS drops the lock.
+//! 1. Take `seed.lock` (another seeder → `Busy`), and sweep (step 5) what killed seedings left.
+//!    Crash: the OS drops the lock.
 //! 2. Build the new store in `stores/<new>`, beside the live one: write every tree, write the
 //!    format byte last, `flush`. Crash: `CURRENT` still names the old store, which nobody wrote
 //!    to; the half-built directory is garbage, removed by the next seeding.
@@ -15,8 +16,18 @@
 //!    Failure: as in 2.
 //! 4. Write `CURRENT.tmp`, fsync it, rename it over `CURRENT`, fsync the directory. The rename
 //!    is atomic: a crash leaves `CURRENT` naming either the old store or the new, both whole.
-//! 5. Remove stores that are neither live nor the one just replaced (a server started before
-//!    the swap may still be reading that one).
+//! 5. Sweep: remove generations beyond the newest K (`--keep-generations`, default 2) up to the
+//!    live one, and unfinished ones newer than it, except any store still open (a server may
+//!    still be answering from it). Crash: leftovers cost disk space until the next sweep.
+//!
+//! A running server follows `CURRENT` (see [`super::live`]): it opens the new generation, swaps
+//! it in, and sweeps too once its old store has closed. It never removes a generation newer
+//! than the live one, since that may be a seeding in progress; only a seeder, holding
+//! `seed.lock`, does.
+//!
+//! "Still open" is sled's own file lock: sled holds an exclusive `flock` on `<store>/db` while
+//! any process (this one included) has the store open, so a sweep that can take that lock knows
+//! nobody reads the store.
 
 use std::fs;
 use std::io::Write;
@@ -28,16 +39,43 @@ use crate::model::Dataset;
 
 const CURRENT: &str = "CURRENT";
 const STORES: &str = "stores";
+const GENERATION_PREFIX: &str = "store-";
+
+/// How many generations a data directory keeps by default: the live one and the one before it,
+/// so that a server started before the last seeding can still be reading it.
+pub const DEFAULT_GENERATIONS: usize = 2;
 
 /// A data directory holding the live store and its predecessors.
 #[derive(Debug, Clone)]
 pub struct DataDir {
     root: PathBuf,
+    /// How many generations a sweep keeps, the live one included; at least 1.
+    generations: usize,
+}
+
+/// What a sweep did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Sweep {
+    /// Generations removed from disk.
+    pub removed: Vec<PathBuf>,
+    /// Generations due for removal but still open, left for a later sweep.
+    pub still_open: Vec<PathBuf>,
 }
 
 impl DataDir {
     pub fn new(root: impl Into<PathBuf>) -> DataDir {
-        DataDir { root: root.into() }
+        DataDir {
+            root: root.into(),
+            generations: DEFAULT_GENERATIONS,
+        }
+    }
+
+    /// The same directory, keeping `generations` generations (at least the live one) on sweeps.
+    pub fn keeping(self, generations: usize) -> DataDir {
+        DataDir {
+            generations: generations.max(1),
+            ..self
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -90,12 +128,14 @@ impl DataDir {
         if lock.try_lock().is_err() {
             return Err(StoreError::Busy(self.root.clone()));
         }
+        // Unfinished generations of killed seedings first, so that they never count among the
+        // K kept below.
+        self.sweep_generations(true);
 
-        let previous = self.current_path()?;
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let name = format!("store-{nanos}");
+        let name = format!("{GENERATION_PREFIX}{nanos}");
         let path = stores.join(&name);
         let store = Store::build(&path, dataset, origin, progress)?;
 
@@ -110,23 +150,169 @@ impl DataDir {
             .map_err(self.io(&self.root))?;
         tracing::info!(store = %name, digest = %store.meta().digest, "new store is live");
 
-        self.remove_stale(&path, previous.as_deref());
+        self.sweep_generations(true);
         drop(lock);
         Ok(store)
     }
 
-    /// Step 5: best effort, since a store left behind costs only disk space.
-    fn remove_stale(&self, live: &Path, previous: Option<&Path>) {
-        let Ok(entries) = fs::read_dir(self.root.join(STORES)) else {
-            return;
+    /// Step 5 for a running server: removes generations older than the live one beyond the
+    /// newest K, unless still open. Best effort, since a store left behind costs only disk space.
+    pub fn sweep(&self) -> Sweep {
+        self.sweep_generations(false)
+    }
+
+    /// Step 5; `unfinished` also removes generations newer than the live one, which only a
+    /// holder of `seed.lock` may do.
+    fn sweep_generations(&self, unfinished: bool) -> Sweep {
+        let mut sweep = Sweep::default();
+        let Ok(Some(live)) = self.current_path() else {
+            return sweep;
         };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path != live && Some(path.as_path()) != previous {
-                if let Err(error) = fs::remove_dir_all(&path) {
-                    tracing::warn!(path = %path.display(), %error, "could not remove an old store");
-                }
+        let Some(live_stamp) = generation_stamp(&live) else {
+            return sweep;
+        };
+        let mut older = Vec::new();
+        for (stamp, path) in self.generations() {
+            if stamp < live_stamp {
+                older.push(path);
+            } else if stamp > live_stamp && unfinished {
+                self.remove_generation(path, &mut sweep);
             }
         }
+        // Oldest first: the live generation and the newest `generations - 1` before it stay.
+        let beyond = older.len().saturating_sub(self.generations - 1);
+        for path in older.into_iter().take(beyond) {
+            self.remove_generation(path, &mut sweep);
+        }
+        sweep
+    }
+
+    /// Every generation's stamp and directory, oldest first; other entries are not ours.
+    fn generations(&self) -> Vec<(u128, PathBuf)> {
+        let Ok(entries) = fs::read_dir(self.root.join(STORES)) else {
+            return Vec::new();
+        };
+        let mut generations: Vec<(u128, PathBuf)> = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter_map(|path| Some((generation_stamp(&path)?, path)))
+            .collect();
+        generations.sort();
+        generations
+    }
+
+    fn remove_generation(&self, path: PathBuf, sweep: &mut Sweep) {
+        if is_open(&path) {
+            sweep.still_open.push(path);
+            return;
+        }
+        match fs::remove_dir_all(&path) {
+            Ok(()) => {
+                tracing::info!(store = %path.display(), "removed an old store");
+                sweep.removed.push(path);
+            }
+            Err(error) => {
+                tracing::warn!(path = %path.display(), %error, "could not remove an old store")
+            }
+        }
+    }
+}
+
+/// The nanosecond stamp in a generation's name (`store-<nanos>`).
+fn generation_stamp(path: &Path) -> Option<u128> {
+    path.file_name()?
+        .to_str()?
+        .strip_prefix(GENERATION_PREFIX)?
+        .parse()
+        .ok()
+}
+
+/// Whether a process (this one included) has the store open: sled holds an exclusive `flock`
+/// on its `db` file while open, and `flock` locks taken through different open files conflict
+/// even within one process. A directory with no `db` file was never a whole store.
+fn is_open(store: &Path) -> bool {
+    let Ok(file) = fs::File::open(store.join("db")) else {
+        return false;
+    };
+    match file.try_lock() {
+        Ok(()) => false,
+        Err(fs::TryLockError::WouldBlock) => true,
+        // A file system without locks: say open, since removing an open store is the worse mistake.
+        Err(fs::TryLockError::Error(_)) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seeded(data: &DataDir) -> Store {
+        data.seed(&Dataset::default(), "empty", &|_| {})
+            .expect("it seeds")
+    }
+
+    fn generations(data: &DataDir) -> Vec<PathBuf> {
+        data.generations()
+            .into_iter()
+            .map(|(_, path)| path)
+            .collect()
+    }
+
+    #[test]
+    fn a_sweep_keeps_the_newest_generations_and_any_still_open() {
+        // Arrange: three generations, all open
+        let root = tempfile::tempdir().expect("a temp dir");
+        let data = DataDir::new(root.path()).keeping(2);
+        let stores: Vec<Store> = (0..3).map(|_| seeded(&data)).collect();
+        let paths: Vec<PathBuf> = stores.iter().map(|s| s.path().to_owned()).collect();
+        let mut stores = stores.into_iter();
+        let oldest = stores.next().expect("three stores");
+
+        // Act
+        let while_open = data.sweep();
+        drop(oldest);
+        let mut after_close = data.sweep();
+        // sled lets go of its lock from background threads a moment after the close.
+        for _ in 0..500 {
+            if after_close.still_open.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            after_close = data.sweep();
+        }
+
+        // Assert
+        assert_eq!(while_open.still_open, vec![paths[0].clone()]);
+        assert!(while_open.removed.is_empty());
+        assert_eq!(after_close.removed, vec![paths[0].clone()]);
+        assert_eq!(generations(&data), paths[1..].to_vec());
+    }
+
+    #[test]
+    fn a_server_sweep_leaves_generations_newer_than_the_live_one() {
+        // Arrange: a generation newer than CURRENT, as a seeding in progress leaves it
+        let root = tempfile::tempdir().expect("a temp dir");
+        let data = DataDir::new(root.path()).keeping(2);
+        let first = seeded(&data);
+        let building = root
+            .path()
+            .join(STORES)
+            .join(format!("{GENERATION_PREFIX}{}", u128::MAX));
+        fs::create_dir_all(&building).expect("a directory");
+
+        // Act
+        let server = data.sweep();
+        let second = seeded(&data);
+
+        // Assert
+        assert!(server.removed.is_empty(), "{server:?}");
+        assert!(
+            !building.exists(),
+            "the next seeding removes what a killed one left"
+        );
+        assert_eq!(
+            generations(&data),
+            vec![first.path().to_owned(), second.path().to_owned()]
+        );
     }
 }
