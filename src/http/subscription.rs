@@ -21,8 +21,9 @@ use super::graphql::{
     build_request, read_body, refused, request_error, resolve_document, selected_operations, Body,
     MediaType,
 };
+use super::persisted::{PersistedDocuments, Refusal};
 use super::AppState;
-use crate::graphql::error::ErrorCode;
+use crate::graphql::error::{coded_error, ErrorCode};
 use crate::graphql::AppSchema;
 use crate::store::LiveStore;
 
@@ -33,6 +34,8 @@ const EVENT_STREAM: &str = "text/event-stream";
 struct LiveExecutor {
     schema: AppSchema,
     live: Arc<LiveStore>,
+    /// So that `--trusted-documents` holds over WebSocket too.
+    documents: Arc<PersistedDocuments>,
 }
 
 impl LiveExecutor {
@@ -40,7 +43,23 @@ impl LiveExecutor {
         LiveExecutor {
             schema: state.schema.clone(),
             live: Arc::clone(&state.live),
+            documents: Arc::clone(&state.documents),
         }
+    }
+
+    /// Why the request's document may not run here: only under `--trusted-documents`, for a
+    /// document the manifest does not hold.
+    fn refusal(&self, request: &Request) -> Option<Response> {
+        let refusal = self
+            .documents
+            .resolve(Some(request.query.clone()), None)
+            .err()?;
+        let code = match refusal {
+            Refusal::NotTrusted { .. } => ErrorCode::DocumentNotTrusted,
+            _ => ErrorCode::BadUserInput,
+        };
+        let error = coded_error(code, refusal.to_string(), None, |_| {});
+        Some(Response::from_errors(vec![error]))
     }
 
     /// The request with the live store, unless it only subscribes (a subscription never reads
@@ -57,6 +76,9 @@ impl LiveExecutor {
 
 impl Executor for LiveExecutor {
     async fn execute(&self, request: Request) -> Response {
+        if let Some(refused) = self.refusal(&request) {
+            return refused;
+        }
         crate::graphql::execute(&self.schema, self.with_store(request)).await
     }
 
@@ -65,6 +87,9 @@ impl Executor for LiveExecutor {
         request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
+        if let Some(refused) = self.refusal(&request) {
+            return stream::once(async move { refused }).boxed();
+        }
         let request = self.with_store(request);
         match session_data {
             Some(session) => self
