@@ -23,7 +23,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the documentation and the tests that hold clients' promises.
-    pub const ALL: [ErrorCode; 7] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::BadUserInput,
         ErrorCode::NotFound,
         ErrorCode::LimitExceeded,
@@ -31,6 +31,8 @@ impl ErrorCode {
         ErrorCode::Overloaded,
         ErrorCode::Timeout,
         ErrorCode::Internal,
+        ErrorCode::PersistedQueryNotFound,
+        ErrorCode::DocumentNotTrusted,
     ];
 
     pub fn as_str(self) -> &'static str {

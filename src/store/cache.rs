@@ -18,8 +18,12 @@ use crate::model::{Direction, EdgeType, Id, Kind, Node};
 /// What an entry costs beyond its own bytes: the key, the `Arc`, the cache's slot.
 const ENTRY_OVERHEAD: u64 = 96;
 
-/// Bytes a decoded edge takes beyond its far end's ID and its encoded properties.
-const EDGE_OVERHEAD: u64 = 64;
+/// Bytes a decoded edge takes beyond its far end's ID and its encoded properties: the struct
+/// itself and an allocation or two.
+const EDGE_OVERHEAD: u64 = std::mem::size_of::<EdgeRef>() as u64 + 32;
+
+/// Bytes a decoded node takes beyond about twice its encoded bytes: the struct itself.
+const NODE_OVERHEAD: u64 = std::mem::size_of::<Node>() as u64;
 
 /// A cached value and the bytes it is estimated to hold.
 #[derive(Clone)]
@@ -97,7 +101,8 @@ impl RecordCache {
         let (node, encoded) = read()?;
         let node = node.map(Arc::new);
         // Decoded strings and vectors take about twice their encoded bytes.
-        let entry = Weighed::new(node.clone(), 2 * encoded + id.as_str().len() as u64);
+        let bytes = NODE_OVERHEAD + 2 * encoded + id.as_str().len() as u64;
+        let entry = Weighed::new(node.clone(), bytes);
         self.nodes.insert(id.clone(), entry);
         Ok(node)
     }
@@ -128,9 +133,14 @@ impl RecordCache {
         if let Some(hit) = self.pages.get(&key) {
             return Ok(hit.value);
         }
-        let (page, encoded) = read()?;
-        let bytes = match &page {
-            EdgePage::Found { edges, .. } => edges_bytes(edges, encoded),
+        let (mut page, encoded) = read()?;
+        let bytes = match &mut page {
+            EdgePage::Found { edges, .. } => {
+                // A page is read into room for the whole page asked for (500 rows, say); a
+                // short list would keep that room for as long as it stays cached.
+                edges.shrink_to_fit();
+                edges_bytes(edges, encoded)
+            }
             EdgePage::AfterNotFound => 0,
         };
         let page = Arc::new(page);
