@@ -124,23 +124,18 @@ impl RecordCache {
         Ok(edges)
     }
 
-    /// The page `key` names, read with `read` on a miss.
+    /// The page `key` names, read with `read` (given the key) on a miss.
     pub fn page<E>(
         &self,
         key: PageKey,
-        read: impl FnOnce() -> Result<(EdgePage, u64), E>,
+        read: impl FnOnce(&PageKey) -> Result<(EdgePage, u64), E>,
     ) -> Result<Arc<EdgePage>, E> {
         if let Some(hit) = self.pages.get(&key) {
             return Ok(hit.value);
         }
-        let (mut page, encoded) = read()?;
-        let bytes = match &mut page {
-            EdgePage::Found { edges, .. } => {
-                // A page is read into room for the whole page asked for (500 rows, say); a
-                // short list would keep that room for as long as it stays cached.
-                edges.shrink_to_fit();
-                edges_bytes(edges, encoded)
-            }
+        let (page, encoded) = read(&key)?;
+        let bytes = match &page {
+            EdgePage::Found { edges, .. } => edges_bytes(edges, encoded),
             EdgePage::AfterNotFound => 0,
         };
         let page = Arc::new(page);

@@ -288,11 +288,7 @@ impl Store {
         after: Option<&Id>,
         limit: usize,
     ) -> Result<EdgePage, StoreError> {
-        let read = || self.read_edge_page(near, edge_type, direction, far_kind, after, limit);
-        let Some(cache) = &self.cache else {
-            return Ok(read()?.0);
-        };
-        let key = PageKey {
+        let page = PageKey {
             near: near.clone(),
             edge_type,
             direction,
@@ -300,19 +296,26 @@ impl Store {
             after: after.cloned(),
             limit,
         };
-        Ok(cache.page(key, read)?.as_ref().clone())
+        match &self.cache {
+            Some(cache) => Ok(cache
+                .page(page, |page| self.read_edge_page(page))?
+                .as_ref()
+                .clone()),
+            None => Ok(self.read_edge_page(&page)?.0),
+        }
     }
 
-    /// [`Store::edge_page`] read from the trees, and how many bytes the edges' properties took.
-    fn read_edge_page(
-        &self,
-        near: &Id,
-        edge_type: EdgeType,
-        direction: Direction,
-        far_kind: Kind,
-        after: Option<&Id>,
-        limit: usize,
-    ) -> Result<(EdgePage, u64), StoreError> {
+    /// The page `page` names, read from the trees, and how many bytes the edges' properties took.
+    fn read_edge_page(&self, page: &PageKey) -> Result<(EdgePage, u64), StoreError> {
+        let PageKey {
+            near,
+            edge_type,
+            direction,
+            far_kind,
+            after,
+            limit,
+        } = page;
+        let (edge_type, direction, far_kind, limit) = (*edge_type, *direction, *far_kind, *limit);
         let tree = self.adjacency_tree(direction);
         let prefix = keys::adjacency_kind_prefix(near, edge_type, far_kind);
         let start = match after {
@@ -325,7 +328,9 @@ impl Store {
             }
             None => prefix.clone(),
         };
-        let mut edges = Vec::with_capacity(limit.min(1024));
+        // Grown as read, not sized for the page asked for: a cached page of 20 rows must not keep
+        // room for 500.
+        let mut edges = Vec::new();
         let mut bytes = 0;
         let mut more = false;
         for entry in tree.range(start..) {
