@@ -397,6 +397,74 @@ fn seed_check_on_a_bad_directory_exits_2_and_prints_every_problem_on_stderr() {
 }
 
 #[test]
+fn seeding_a_bad_directory_exits_2_with_every_problem_and_leaves_no_store() {
+    // Seeding streams its files; at the first problem it reads them whole, so that it reports
+    // what `seed --check` does.
+    let dir = fixture_dir("several");
+    let data = tempfile::tempdir().expect("a temp dir");
+
+    let output = capgraph_output(&[
+        "seed".as_ref(),
+        "--from".as_ref(),
+        dir.path().as_os_str(),
+        "--data".as_ref(),
+        data.path().as_os_str(),
+    ]);
+
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr:\n{stderr}");
+    for line in [
+        "indicators.json:6:15: $.indicators[0].asOf: `30 June 2017` is not a date",
+        "projects.json:9:20: $.projects[0].startYear: year 1949 is outside 1950-2100",
+        "zones.json:7:38: $.zones[0].developers[0].enterprise: reference to a node that does not exist",
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.trim_start().starts_with(line)),
+            "no line starting `{line}` in stderr:\n{stderr}"
+        );
+    }
+    let generations = fs::read_dir(data.path().join("stores"))
+        .map(|entries| entries.count())
+        .unwrap_or(0);
+    assert_eq!(generations, 0, "a failed seeding leaves no store behind");
+}
+
+#[test]
+fn seeding_streams_a_generated_dataset_into_the_store_that_loading_it_whole_describes() {
+    let work = tempfile::tempdir().expect("a temp dir");
+    let generated = work.path().join("generated");
+    capgraph::generate::generate(&generated, 2, 7, &|_| {}).expect("generation succeeds");
+    let data = work.path().join("data");
+
+    let output = capgraph_output(&[
+        "seed".as_ref(),
+        "--from".as_ref(),
+        generated.as_os_str(),
+        "--data".as_ref(),
+        data.as_os_str(),
+    ]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let dataset = seed::load(&SeedFiles::from_dir(&generated).expect("readable"))
+        .expect("the generated files load");
+    let store = DataDir::new(&data)
+        .open_current(Access::Random)
+        .expect("the store opens")
+        .expect("the store exists");
+    let counts: BTreeMap<Kind, u64> = Kind::ALL
+        .into_iter()
+        .map(|kind| (kind, dataset.count_of(kind) as u64))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let digest = capgraph::store::dataset_digest(&dataset).expect("the dataset encodes");
+    assert_eq!(
+        contents(store.meta()),
+        (digest, counts, dataset.edges.len() as u64)
+    );
+    store.verify().expect("the streamed store verifies");
+}
+
+#[test]
 fn seed_check_on_the_base_fixture_exits_0() {
     // Arrange
     let dir = fixture_dir("base");

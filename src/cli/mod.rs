@@ -12,8 +12,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::export::{DirFormat, ExportError, FileFormat, Kinds};
 use crate::model::Kind;
+use crate::seed::stream::{Input, StreamError};
 use crate::seed::{self, SeedError, SeedFiles};
-use crate::store::{Access, DataDir, Store};
+use crate::store::{report_progress, Access, DataDir, Store};
 
 pub use args::{
     unknown_env_vars, Cli, Command, DataArgs, ExportArgs, ExportFormat, GenerateArgs, QueryArgs,
@@ -89,56 +90,89 @@ fn progress_bar(message: &'static str) -> ProgressBar {
 }
 
 fn seed_command(args: SeedArgs) -> anyhow::Result<()> {
-    let files = read_seed(args.from.as_deref())?;
-    let dataset = seed::load(&files)?;
     if args.check {
-        let report = seed::checks::run(&files);
-        if !report.problems.is_empty() {
-            return Err(seed::SeedError::Invalid(report.problems).into());
-        }
-        println!(
-            "ok: {} is valid: {} nodes ({}), {} edges",
-            files.origin,
-            dataset.nodes.len(),
-            Kind::ALL
-                .iter()
-                .map(|k| format!("{} {}", dataset.count_of(*k), k.plural()))
-                .collect::<Vec<_>>()
-                .join(", "),
-            dataset.edges.len()
-        );
-        for line in &report.coverage {
-            println!("  {line}");
-        }
-        if !report.warnings.is_empty() {
-            println!("  unconverted money figures: {}", report.warnings.len());
-            for line in &report.warnings {
-                println!("    {line}");
-            }
-        }
-        for gap in report.gaps.iter().filter(|g| !g.items.is_empty()) {
-            println!("  {}: {}", gap.heading, gap.items.len());
-            for line in &gap.items {
-                println!("    {line}");
-            }
-        }
-        return Ok(());
+        return check_seed(&read_seed(args.from.as_deref())?);
     }
+    let input = match &args.from {
+        Some(dir) => Input::Dir(dir.clone()),
+        None => Input::Embedded,
+    };
+    let data = DataDir::new(&args.data.data).keeping(args.generations.keep);
     let bar = progress_bar("seeding");
-    let store = DataDir::new(&args.data.data)
-        .keeping(args.generations.keep)
-        .seed(&dataset, &files.origin, &|n| bar.set_position(n))
-        .with_context(|| format!("seeding {}", args.data.data.display()))?;
+    let progress = |n| bar.set_position(n);
+    // Streamed, so that memory does not follow the dataset; files that hold a problem (or
+    // anything unusual) are read whole instead, which reports every problem with its position.
+    let streamed = data.seed_with(&input.origin(), |writer| {
+        seed::stream::stream(&input, |node, edges| {
+            writer.add_node(&node)?;
+            for edge in &edges {
+                writer.add_edge(edge)?;
+            }
+            report_progress(writer, &progress);
+            Ok(())
+        })
+    });
+    let store = match streamed {
+        Ok(store) => store,
+        Err(StreamError::Irregular) => {
+            let files = read_seed(args.from.as_deref())?;
+            let dataset = seed::load(&files)?;
+            data.seed(&dataset, &files.origin, &progress)
+                .with_context(|| format!("seeding {}", args.data.data.display()))?
+        }
+        Err(StreamError::Seed(e)) => {
+            return Err(e).with_context(|| format!("reading seed directory {}", input.origin()))
+        }
+        Err(StreamError::Sink(e)) => {
+            return Err(e).with_context(|| format!("seeding {}", args.data.data.display()))
+        }
+    };
     bar.finish_and_clear();
     let meta = store.meta();
     println!(
         "seeded {} from {}: {} nodes, {} edges, digest {}",
         args.data.data.display(),
-        files.origin,
+        input.origin(),
         meta.node_count(),
         meta.edges,
         meta.digest
     );
+    Ok(())
+}
+
+/// `seed --check`: the data-quality checks and coverage figures, over files read whole.
+fn check_seed(files: &SeedFiles) -> anyhow::Result<()> {
+    let dataset = seed::load(files)?;
+    let report = seed::checks::run(files);
+    if !report.problems.is_empty() {
+        return Err(seed::SeedError::Invalid(report.problems).into());
+    }
+    println!(
+        "ok: {} is valid: {} nodes ({}), {} edges",
+        files.origin,
+        dataset.nodes.len(),
+        Kind::ALL
+            .iter()
+            .map(|k| format!("{} {}", dataset.count_of(*k), k.plural()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        dataset.edges.len()
+    );
+    for line in &report.coverage {
+        println!("  {line}");
+    }
+    if !report.warnings.is_empty() {
+        println!("  unconverted money figures: {}", report.warnings.len());
+        for line in &report.warnings {
+            println!("    {line}");
+        }
+    }
+    for gap in report.gaps.iter().filter(|g| !g.items.is_empty()) {
+        println!("  {}: {}", gap.heading, gap.items.len());
+        for line in &gap.items {
+            println!("    {line}");
+        }
+    }
     Ok(())
 }
 

@@ -6,10 +6,23 @@ use std::collections::BTreeMap;
 use super::files::*;
 use crate::model::*;
 
-/// Turns checked records into a dataset. Rows naming the same pair twice (a company that both
-/// invests in and builds a project) merge into one edge whose roles keep the seed's order.
+/// Turns checked records into a dataset.
 pub fn to_dataset(records: impl IntoIterator<Item = Record>) -> Dataset {
-    let mut nodes = Vec::new();
+    let mut dataset = Dataset::default();
+    for record in records {
+        let (node, edges) = to_parts(record);
+        dataset.nodes.push(node);
+        dataset.edges.extend(edges);
+    }
+    dataset.sort();
+    dataset
+}
+
+/// One checked record as its node and the edges it states, in `(from, type, to)` order. Rows
+/// naming the same pair twice (a company that both invests in and builds a project) merge into
+/// one edge whose roles keep the seed's order. Every edge has the record's node at one end, so
+/// no two records state the same edge.
+pub fn to_parts(record: Record) -> (Node, Vec<Edge>) {
     let mut edges: BTreeMap<(Id, EdgeType, Id), EdgeProps> = BTreeMap::new();
     let mut add = |from: &Id, edge_type: EdgeType, to: &Id, props: EdgeProps| {
         let merged = edges
@@ -41,153 +54,151 @@ pub fn to_dataset(records: impl IntoIterator<Item = Record>) -> Dataset {
         sources: row.sources.clone(),
     };
 
-    for record in records {
-        let (common, attrs) = match record {
-            Record::Source(r) => {
-                nodes.push(Node {
-                    id: r.id,
-                    name: r.title.clone(),
-                    aliases: Vec::new(),
-                    description: r.description,
-                    notes: r.notes,
-                    sources: Vec::new(),
-                    attrs: NodeAttrs::Source(SourceAttrs {
-                        title: r.title,
-                        publisher: r.publisher,
-                        date: r.date,
-                        url: r.url,
-                    }),
-                });
-                continue;
+    let (common, attrs) = match record {
+        Record::Source(r) => {
+            let node = Node {
+                id: r.id,
+                name: r.title.clone(),
+                aliases: Vec::new(),
+                description: r.description,
+                notes: r.notes,
+                sources: Vec::new(),
+                attrs: NodeAttrs::Source(SourceAttrs {
+                    title: r.title,
+                    publisher: r.publisher,
+                    date: r.date,
+                    url: r.url,
+                }),
+            };
+            return (node, Vec::new());
+        }
+        Record::Country(r) => {
+            for m in &r.member_of {
+                add(
+                    &r.id,
+                    EdgeType::MemberOf,
+                    &m.framework,
+                    linked(&m.sources, m.since),
+                );
             }
-            Record::Country(r) => {
-                for m in &r.member_of {
-                    add(
-                        &r.id,
-                        EdgeType::MemberOf,
-                        &m.framework,
-                        linked(&m.sources, m.since),
-                    );
-                }
-                let attrs = NodeAttrs::Country(CountryAttrs {
-                    alpha3: r.alpha3.clone(),
-                    official_name: r.official_name.clone(),
-                    capital: r.capital.clone(),
-                    asean_member: r.asean_member,
-                    asean_joined: r.asean_joined.clone(),
-                });
-                (owned(r.common()), attrs)
+            let attrs = NodeAttrs::Country(CountryAttrs {
+                alpha3: r.alpha3.clone(),
+                official_name: r.official_name.clone(),
+                capital: r.capital.clone(),
+                asean_member: r.asean_member,
+                asean_joined: r.asean_joined.clone(),
+            });
+            (owned(r.common()), attrs)
+        }
+        Record::Framework(r) => {
+            let attrs = NodeAttrs::Framework(FrameworkAttrs {
+                framework_kind: r.framework_kind,
+                launched: r.launched.clone(),
+            });
+            (owned(r.common()), attrs)
+        }
+        Record::Sector(r) => {
+            if let Some(parent) = &r.parent {
+                add(&r.id, EdgeType::SubsectorOf, parent, plain());
             }
-            Record::Framework(r) => {
-                let attrs = NodeAttrs::Framework(FrameworkAttrs {
-                    framework_kind: r.framework_kind,
-                    launched: r.launched.clone(),
-                });
-                (owned(r.common()), attrs)
+            (owned(r.common()), NodeAttrs::Sector(SectorAttrs {}))
+        }
+        Record::Enterprise(r) => {
+            if let Some(hq) = &r.headquarters {
+                add(&r.id, EdgeType::HeadquarteredIn, hq, plain());
             }
-            Record::Sector(r) => {
-                if let Some(parent) = &r.parent {
-                    add(&r.id, EdgeType::SubsectorOf, parent, plain());
-                }
-                (owned(r.common()), NodeAttrs::Sector(SectorAttrs {}))
+            if let Some(p) = &r.parent {
+                add(
+                    &r.id,
+                    EdgeType::SubsidiaryOf,
+                    &p.enterprise,
+                    EdgeProps {
+                        share: p.share,
+                        ..linked(&p.sources, p.since)
+                    },
+                );
             }
-            Record::Enterprise(r) => {
-                if let Some(hq) = &r.headquarters {
-                    add(&r.id, EdgeType::HeadquarteredIn, hq, plain());
-                }
-                if let Some(p) = &r.parent {
-                    add(
-                        &r.id,
-                        EdgeType::SubsidiaryOf,
-                        &p.enterprise,
-                        EdgeProps {
-                            share: p.share,
-                            ..linked(&p.sources, p.since)
-                        },
-                    );
-                }
-                for s in &r.sectors {
-                    add(&r.id, EdgeType::InSector, s, plain());
-                }
-                let attrs = NodeAttrs::Enterprise(EnterpriseAttrs {
-                    ownership: r.ownership,
-                    headquarters_city: r.headquarters_city.clone(),
-                });
-                (owned(r.common()), attrs)
+            for s in &r.sectors {
+                add(&r.id, EdgeType::InSector, s, plain());
             }
-            Record::Zone(r) => {
-                add(&r.id, EdgeType::LocatedIn, &r.country, plain());
-                for d in &r.developers {
-                    add(&d.enterprise, EdgeType::Develops, &r.id, participant(d));
-                }
-                for s in &r.sectors {
-                    add(&r.id, EdgeType::InSector, s, plain());
-                }
-                let attrs = NodeAttrs::Zone(ZoneAttrs {
-                    zone_kind: r.zone_kind,
-                    national_level: r.national_level,
-                    established: r.established,
-                    status: r.status,
-                    area_km2: r.area_km2.clone(),
-                    location: r.location.clone(),
-                });
-                (owned(r.common()), attrs)
+            let attrs = NodeAttrs::Enterprise(EnterpriseAttrs {
+                ownership: r.ownership,
+                headquarters_city: r.headquarters_city.clone(),
+            });
+            (owned(r.common()), attrs)
+        }
+        Record::Zone(r) => {
+            add(&r.id, EdgeType::LocatedIn, &r.country, plain());
+            for d in &r.developers {
+                add(&d.enterprise, EdgeType::Develops, &r.id, participant(d));
             }
-            Record::Project(r) => {
-                for c in &r.host_countries {
-                    add(&r.id, EdgeType::LocatedIn, c, plain());
-                }
-                for s in &r.sectors {
-                    add(&r.id, EdgeType::InSector, s, plain());
-                }
-                for p in &r.participants {
-                    add(
-                        &p.enterprise,
-                        EdgeType::ParticipatesIn,
-                        &r.id,
-                        participant(p),
-                    );
-                }
-                if let Some(zone) = &r.zone {
-                    add(&r.id, EdgeType::InZone, zone, plain());
-                }
-                for f in &r.frameworks {
-                    add(&r.id, EdgeType::AlignedWith, f, plain());
-                }
-                let attrs = NodeAttrs::Project(ProjectAttrs {
-                    status: r.status,
-                    start_year: r.start_year,
-                    completion_year: r.completion_year,
-                    value: r.value.clone(),
-                    capacity: r.capacity.clone(),
-                    location: r.location.clone(),
-                });
-                (owned(r.common()), attrs)
+            for s in &r.sectors {
+                add(&r.id, EdgeType::InSector, s, plain());
             }
-            Record::Indicator(r) => {
-                for a in &r.about {
-                    add(&r.id, EdgeType::About, a, plain());
-                }
-                let attrs = NodeAttrs::Indicator(IndicatorAttrs {
-                    value: r.value,
-                    unit: r.unit.clone(),
-                    as_of: r.as_of.clone(),
-                    scope: r.scope.clone(),
-                    approximate: r.approximate,
-                });
-                (owned(r.common()), attrs)
+            let attrs = NodeAttrs::Zone(ZoneAttrs {
+                zone_kind: r.zone_kind,
+                national_level: r.national_level,
+                established: r.established,
+                status: r.status,
+                area_km2: r.area_km2.clone(),
+                location: r.location.clone(),
+            });
+            (owned(r.common()), attrs)
+        }
+        Record::Project(r) => {
+            for c in &r.host_countries {
+                add(&r.id, EdgeType::LocatedIn, c, plain());
             }
-        };
-        nodes.push(Node {
-            id: common.id,
-            name: common.name,
-            aliases: common.aliases,
-            description: common.description,
-            notes: common.notes,
-            sources: common.sources,
-            attrs,
-        });
-    }
+            for s in &r.sectors {
+                add(&r.id, EdgeType::InSector, s, plain());
+            }
+            for p in &r.participants {
+                add(
+                    &p.enterprise,
+                    EdgeType::ParticipatesIn,
+                    &r.id,
+                    participant(p),
+                );
+            }
+            if let Some(zone) = &r.zone {
+                add(&r.id, EdgeType::InZone, zone, plain());
+            }
+            for f in &r.frameworks {
+                add(&r.id, EdgeType::AlignedWith, f, plain());
+            }
+            let attrs = NodeAttrs::Project(ProjectAttrs {
+                status: r.status,
+                start_year: r.start_year,
+                completion_year: r.completion_year,
+                value: r.value.clone(),
+                capacity: r.capacity.clone(),
+                location: r.location.clone(),
+            });
+            (owned(r.common()), attrs)
+        }
+        Record::Indicator(r) => {
+            for a in &r.about {
+                add(&r.id, EdgeType::About, a, plain());
+            }
+            let attrs = NodeAttrs::Indicator(IndicatorAttrs {
+                value: r.value,
+                unit: r.unit.clone(),
+                as_of: r.as_of.clone(),
+                scope: r.scope.clone(),
+                approximate: r.approximate,
+            });
+            (owned(r.common()), attrs)
+        }
+    };
+    let node = Node {
+        id: common.id,
+        name: common.name,
+        aliases: common.aliases,
+        description: common.description,
+        notes: common.notes,
+        sources: common.sources,
+        attrs,
+    };
     let edges = edges
         .into_iter()
         .map(|((from, edge_type, to), props)| Edge {
@@ -197,9 +208,7 @@ pub fn to_dataset(records: impl IntoIterator<Item = Record>) -> Dataset {
             props,
         })
         .collect();
-    let mut dataset = Dataset { nodes, edges };
-    dataset.sort();
-    dataset
+    (node, edges)
 }
 
 struct OwnedCommon {

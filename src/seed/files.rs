@@ -294,21 +294,34 @@ pub fn parse_record(
     kind: Kind,
     json: &str,
 ) -> Result<Record, serde_path_to_error::Error<serde_json::Error>> {
-    fn parse<T: serde::de::DeserializeOwned>(
-        json: &str,
-    ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(json))
+    let mut track = serde_path_to_error::Track::new();
+    let mut json = serde_json::Deserializer::from_str(json);
+    serde::de::DeserializeSeed::deserialize(
+        RecordOf(kind),
+        serde_path_to_error::Deserializer::new(&mut json, &mut track),
+    )
+    .map_err(|e| serde_path_to_error::Error::new(track.path(), e))
+}
+
+/// Reads one record of a kind from any deserializer: a record's own text, or, as streaming reads
+/// it, the next element of a file's array.
+pub struct RecordOf(pub Kind);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordOf {
+    type Value = Record;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Record, D::Error> {
+        Ok(match self.0 {
+            Kind::Source => Record::Source(Deserialize::deserialize(d)?),
+            Kind::Country => Record::Country(Deserialize::deserialize(d)?),
+            Kind::Framework => Record::Framework(Deserialize::deserialize(d)?),
+            Kind::Sector => Record::Sector(Deserialize::deserialize(d)?),
+            Kind::Enterprise => Record::Enterprise(Deserialize::deserialize(d)?),
+            Kind::Zone => Record::Zone(Deserialize::deserialize(d)?),
+            Kind::Project => Record::Project(Deserialize::deserialize(d)?),
+            Kind::Indicator => Record::Indicator(Deserialize::deserialize(d)?),
+        })
     }
-    Ok(match kind {
-        Kind::Source => Record::Source(parse(json)?),
-        Kind::Country => Record::Country(parse(json)?),
-        Kind::Framework => Record::Framework(parse(json)?),
-        Kind::Sector => Record::Sector(parse(json)?),
-        Kind::Enterprise => Record::Enterprise(parse(json)?),
-        Kind::Zone => Record::Zone(parse(json)?),
-        Kind::Project => Record::Project(parse(json)?),
-        Kind::Indicator => Record::Indicator(parse(json)?),
-    })
 }
 
 /// The JSON Schema of a kind's seed file, as checked in under `seed/schema/`.

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod files;
 pub mod gaps;
 pub mod report;
+pub mod stream;
 pub mod validate;
 pub mod write;
 

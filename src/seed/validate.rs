@@ -247,17 +247,7 @@ pub fn check(records: &[Located<'_>], problems: &mut Vec<Problem>) {
     let mut first_seen: HashMap<&Id, &Located<'_>> = HashMap::new();
     for located in records {
         let id = located.record.id();
-        let file_kind = kind_of_record(&located.record);
-        if id.kind() != file_kind {
-            problems.push(located.problem(
-                &[k("id")],
-                format!(
-                    "`{id}` is a {} ID, but this file holds {}",
-                    id.kind(),
-                    file_kind.plural()
-                ),
-            ));
-        }
+        problems.extend(check_file_kind(located));
         if let Some(first) = first_seen.get(id) {
             let at = first.problem(&[k("id")], "");
             problems.push(located.problem(
@@ -272,75 +262,108 @@ pub fn check(records: &[Located<'_>], problems: &mut Vec<Problem>) {
         first_seen.insert(id, located);
         kinds.insert(id, id.kind());
     }
-
     for located in records {
-        let own_kind = located.record.id().kind();
-        let f = facts(&located.record);
-        for r in &f.references {
-            match (kinds.get(r.id), r.target) {
-                (None, _) => problems.push(located.problem(
-                    &r.steps,
-                    format!("reference to a node that does not exist: `{}`", r.id),
-                )),
-                (Some(&kind), Target::Source) if kind != Kind::Source => {
-                    problems.push(located.problem(
-                        &r.steps,
-                        format!("`{}` is a {kind}, but sources must be source IDs", r.id),
-                    ));
-                }
-                (Some(&kind), Target::Edge(edge_type)) if !edge_type.allows(own_kind, kind) => {
-                    problems.push(
-                        located.problem(&r.steps, wrong_kinds(edge_type, own_kind, kind, r.id)),
-                    );
-                }
-                (Some(&kind), Target::EdgeFrom(edge_type)) if !edge_type.allows(kind, own_kind) => {
-                    problems.push(
-                        located.problem(&r.steps, wrong_kinds(edge_type, kind, own_kind, r.id)),
-                    );
-                }
-                _ => {}
-            }
-        }
-        for (steps, year) in &f.years {
-            if !YEAR_RANGE.contains(year) {
-                problems.push(located.problem(steps, format!("year {year} is outside 1950-2100")));
-            }
-        }
-        for (steps, what, amount) in &f.amounts {
-            if !amount.is_finite() || *amount < 0.0 {
-                problems.push(located.problem(
-                    steps,
-                    format!("negative money: {what} is {amount}; amounts are 0 or more"),
-                ));
-            }
-        }
-        for (steps, share) in &f.shares {
-            if !(0.0..=100.0).contains(share) {
-                problems.push(located.problem(
-                    steps,
-                    format!("share {share} is not a percentage between 0 and 100"),
-                ));
-            }
-        }
-        for (steps, loc) in &f.locations {
-            if !(-90.0..=90.0).contains(&loc.lat) || !(-180.0..=180.0).contains(&loc.lon) {
-                problems.push(located.problem(
-                    steps,
-                    format!(
-                        "coordinates {}, {} are outside latitude ±90 and longitude ±180",
-                        loc.lat, loc.lon
-                    ),
-                ));
-            }
-        }
-        for (steps, ok, what) in &f.required {
-            if !ok {
-                problems.push(located.problem(steps, format!("a {own_kind} needs {what}")));
-            }
-        }
-        check_record_specifics(located, problems);
+        check_record(located, |id| kinds.get(id).copied(), problems);
     }
-    check_cycles(records, problems);
+    let links: Vec<ParentLink<'_, &Located<'_>>> = records
+        .iter()
+        .filter_map(|located| ParentLink::of(&located.record, located))
+        .collect();
+    for link in links_in_cycles(&links) {
+        let start = link.child;
+        problems.push(link.at.problem(
+            &link.steps,
+            format!("`{start}` is its own ancestor through its parent chain"),
+        ));
+    }
+}
+
+/// A problem when a record's ID is of another kind than its file holds.
+pub(super) fn check_file_kind(located: &Located<'_>) -> Option<Problem> {
+    let id = located.record.id();
+    let file_kind = kind_of_record(&located.record);
+    (id.kind() != file_kind).then(|| {
+        located.problem(
+            &[k("id")],
+            format!(
+                "`{id}` is a {} ID, but this file holds {}",
+                id.kind(),
+                file_kind.plural()
+            ),
+        )
+    })
+}
+
+/// Every check of one record that needs no other record, and its references checked against
+/// `kind_of`, which says what kind of node an ID names in the whole dataset (`None`: none).
+pub(super) fn check_record(
+    located: &Located<'_>,
+    kind_of: impl Fn(&Id) -> Option<Kind>,
+    problems: &mut Vec<Problem>,
+) {
+    let own_kind = located.record.id().kind();
+    let f = facts(&located.record);
+    for r in &f.references {
+        match (kind_of(r.id), r.target) {
+            (None, _) => problems.push(located.problem(
+                &r.steps,
+                format!("reference to a node that does not exist: `{}`", r.id),
+            )),
+            (Some(kind), Target::Source) if kind != Kind::Source => {
+                problems.push(located.problem(
+                    &r.steps,
+                    format!("`{}` is a {kind}, but sources must be source IDs", r.id),
+                ));
+            }
+            (Some(kind), Target::Edge(edge_type)) if !edge_type.allows(own_kind, kind) => {
+                problems
+                    .push(located.problem(&r.steps, wrong_kinds(edge_type, own_kind, kind, r.id)));
+            }
+            (Some(kind), Target::EdgeFrom(edge_type)) if !edge_type.allows(kind, own_kind) => {
+                problems
+                    .push(located.problem(&r.steps, wrong_kinds(edge_type, kind, own_kind, r.id)));
+            }
+            _ => {}
+        }
+    }
+    for (steps, year) in &f.years {
+        if !YEAR_RANGE.contains(year) {
+            problems.push(located.problem(steps, format!("year {year} is outside 1950-2100")));
+        }
+    }
+    for (steps, what, amount) in &f.amounts {
+        if !amount.is_finite() || *amount < 0.0 {
+            problems.push(located.problem(
+                steps,
+                format!("negative money: {what} is {amount}; amounts are 0 or more"),
+            ));
+        }
+    }
+    for (steps, share) in &f.shares {
+        if !(0.0..=100.0).contains(share) {
+            problems.push(located.problem(
+                steps,
+                format!("share {share} is not a percentage between 0 and 100"),
+            ));
+        }
+    }
+    for (steps, loc) in &f.locations {
+        if !(-90.0..=90.0).contains(&loc.lat) || !(-180.0..=180.0).contains(&loc.lon) {
+            problems.push(located.problem(
+                steps,
+                format!(
+                    "coordinates {}, {} are outside latitude ±90 and longitude ±180",
+                    loc.lat, loc.lon
+                ),
+            ));
+        }
+    }
+    for (steps, ok, what) in &f.required {
+        if !ok {
+            problems.push(located.problem(steps, format!("a {own_kind} needs {what}")));
+        }
+    }
+    check_record_specifics(located, problems);
 }
 
 fn wrong_kinds(edge_type: EdgeType, from: Kind, to: Kind, id: &Id) -> String {
@@ -407,39 +430,49 @@ fn check_record_specifics(located: &Located<'_>, problems: &mut Vec<Problem>) {
     }
 }
 
-/// A sector may not be its own ancestor, nor an enterprise its own parent group.
-fn check_cycles(records: &[Located<'_>], problems: &mut Vec<Problem>) {
-    let mut parent_of: BTreeMap<&Id, (&Id, &Located<'_>, Vec<Step>)> = BTreeMap::new();
-    for located in records {
-        match &located.record {
-            Record::Sector(s) => {
-                if let Some(p) = &s.parent {
-                    parent_of.insert(&s.id, (p, located, vec![k("parent")]));
-                }
-            }
-            Record::Enterprise(e) => {
-                if let Some(p) = &e.parent {
-                    parent_of.insert(
-                        &e.id,
-                        (&p.enterprise, located, vec![k("parent"), k("enterprise")]),
-                    );
-                }
-            }
-            _ => {}
-        }
+/// A sector's link to its parent sector, or an enterprise's to its parent group, with where the
+/// link is written (`at`: whatever the caller needs to report a problem there).
+pub(super) struct ParentLink<'r, At> {
+    pub child: &'r Id,
+    pub parent: &'r Id,
+    pub at: At,
+    pub steps: Vec<Step>,
+}
+
+impl<'r, At> ParentLink<'r, At> {
+    pub fn of(record: &'r Record, at: At) -> Option<ParentLink<'r, At>> {
+        let (child, parent, steps) = match record {
+            Record::Sector(s) => (&s.id, s.parent.as_ref()?, vec![k("parent")]),
+            Record::Enterprise(e) => (
+                &e.id,
+                &e.parent.as_ref()?.enterprise,
+                vec![k("parent"), k("enterprise")],
+            ),
+            _ => return None,
+        };
+        Some(ParentLink {
+            child,
+            parent,
+            at,
+            steps,
+        })
     }
-    let mut reported = BTreeSet::new();
-    for (&start, (_, located, steps)) in &parent_of {
+}
+
+/// The links whose child is its own ancestor (a sector may not be, nor an enterprise its own
+/// parent group), one per node on a cycle, in ID order.
+pub(super) fn links_in_cycles<'l, 'r, At>(
+    links: &'l [ParentLink<'r, At>],
+) -> Vec<&'l ParentLink<'r, At>> {
+    let parent_of: BTreeMap<&Id, &ParentLink<'r, At>> =
+        links.iter().map(|link| (link.child, link)).collect();
+    let mut found = Vec::new();
+    for (&start, &link) in &parent_of {
         let mut seen = BTreeSet::from([start]);
         let mut current = start;
-        while let Some((next, _, _)) = parent_of.get(current) {
-            if *next == start {
-                if reported.insert(start) {
-                    problems.push(located.problem(
-                        steps,
-                        format!("`{start}` is its own ancestor through its parent chain"),
-                    ));
-                }
+        while let Some(next) = parent_of.get(current).map(|l| l.parent) {
+            if next == start {
+                found.push(link);
                 break;
             }
             if !seen.insert(next) {
@@ -448,4 +481,5 @@ fn check_cycles(records: &[Located<'_>], problems: &mut Vec<Problem>) {
             current = next;
         }
     }
+    found
 }

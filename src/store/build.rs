@@ -1,145 +1,266 @@
-//! Writing a store once, from a validated dataset, and verifying what was written: records,
-//! adjacency in both directions, the degree and facet counts, the ordered and lookup indexes,
-//! and the digest that names the dataset.
+//! Writing a store once, from validated records given one at a time, and verifying what was
+//! written: records, adjacency in both directions, the degree and facet counts, the ordered and
+//! lookup indexes, and the digest that names the dataset.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::bulk::{Loader, Shape, TreeLoad};
 use super::codec::FORMAT_VERSION;
 use super::{
     decode, encode, keys, open_db, ordered, Access, Meta, Store, StoreError, META_FORMAT,
     META_RECORD,
 };
-use crate::model::{Dataset, EdgeProps, Id, Kind, Node, NodeAttrs};
+use crate::model::{Dataset, Edge, EdgeProps, Kind, Node, NodeAttrs};
 use crate::text;
+
+/// A store being written: records are added one node or edge at a time, in any order, and
+/// loaded into their trees in key order (see [`bulk`]); [`StoreWriter::finish`] writes what
+/// needs all of them, and checks the store.
+pub struct StoreWriter {
+    path: PathBuf,
+    db: sled::Db,
+    loader: Loader,
+    nodes: TreeLoad,
+    out: TreeLoad,
+    inn: TreeLoad,
+    ordered: TreeLoad,
+    by_status: TreeLoad,
+    by_year: TreeLoad,
+    search: TreeLoad,
+    facet_counts: BTreeMap<Vec<u8>, u64>,
+    kinds: BTreeMap<Kind, u64>,
+    edges: u64,
+}
+
+impl StoreWriter {
+    /// Starts a new store at `path`, which must not hold one.
+    pub fn create(path: &Path) -> Result<StoreWriter, StoreError> {
+        let db = open_db(path, Access::Random.cache_bytes())?;
+        if db.open_tree("meta")?.get(META_FORMAT)?.is_some() {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                what: "build target already holds a store".into(),
+            });
+        }
+        // Two lanes of about equal work: the adjacency trees, and everything else.
+        let load = |name: &str, shape, lane| {
+            Ok::<_, StoreError>(TreeLoad::new(db.open_tree(name)?, shape, lane))
+        };
+        Ok(StoreWriter {
+            path: path.to_owned(),
+            loader: Loader::start(2)?,
+            nodes: load("nodes", Shape::Records, 0)?,
+            out: load("out", Shape::Records, 1)?,
+            inn: load("in", Shape::Records, 1)?,
+            ordered: load("ordered", Shape::Records, 0)?,
+            by_status: load("by_status", Shape::IdLists, 0)?,
+            by_year: load("by_year", Shape::IdLists, 0)?,
+            search: load("search", Shape::IdLists, 0)?,
+            db,
+            facet_counts: BTreeMap::new(),
+            kinds: BTreeMap::new(),
+            edges: 0,
+        })
+    }
+
+    /// How many nodes and edges were added so far.
+    pub fn records(&self) -> u64 {
+        self.kinds.values().sum::<u64>() + self.edges
+    }
+
+    /// Adds a node with its index entries. Each ID is added once.
+    pub fn add_node(&mut self, node: &Node) -> Result<(), StoreError> {
+        let key = keys::node(&node.id);
+        self.nodes.push(&self.loader, &key, &encode(&key, node)?)?;
+        for (key, value) in ordered::entries(node)? {
+            self.ordered.push(&self.loader, &key, &value)?;
+        }
+        if let Some(facets) = ordered::Facets::of(node) {
+            *self
+                .facet_counts
+                .entry(ordered::count_key(&facets))
+                .or_default() += 1;
+        }
+        let id = node.id.as_str().as_bytes();
+        // A token in two of the node's names is pushed twice; the loader keeps one.
+        for token in node.names().flat_map(text::tokens) {
+            self.search
+                .push(&self.loader, &keys::search(token.text()), id)?;
+        }
+        let kind = node.kind();
+        let (status, year) = match &node.attrs {
+            NodeAttrs::Project(p) => (Some(p.status), p.start_year),
+            NodeAttrs::Zone(z) => (Some(z.status), z.established),
+            _ => (None, None),
+        };
+        if let Some(status) = status {
+            self.by_status
+                .push(&self.loader, &keys::status(kind, status), id)?;
+        }
+        if let Some(year) = year {
+            self.by_year
+                .push(&self.loader, &keys::year(kind, year), id)?;
+        }
+        *self.kinds.entry(kind).or_default() += 1;
+        Ok(())
+    }
+
+    /// Adds an edge, in both directions. Each `(from, type, to)` is added once.
+    pub fn add_edge(&mut self, edge: &Edge) -> Result<(), StoreError> {
+        let key = keys::adjacency(&edge.from, edge.edge_type, &edge.to);
+        let value = encode(&key, &edge.props)?;
+        self.out.push(&self.loader, &key, &value)?;
+        let in_key = keys::adjacency(&edge.to, edge.edge_type, &edge.from);
+        self.inn.push(&self.loader, &in_key, &value)?;
+        self.edges += 1;
+        Ok(())
+    }
+
+    /// Adds every node and edge of `dataset`; `progress` hears the records added so far.
+    pub fn add_dataset(
+        &mut self,
+        dataset: &Dataset,
+        progress: &dyn Fn(u64),
+    ) -> Result<(), StoreError> {
+        for node in &dataset.nodes {
+            self.add_node(node)?;
+            report_progress(self, progress);
+        }
+        for edge in &dataset.edges {
+            self.add_edge(edge)?;
+            report_progress(self, progress);
+        }
+        progress(self.records());
+        Ok(())
+    }
+
+    /// Loads what is left, writes the degree and facet counts and `meta`, flushes, and checks
+    /// the store by reading it back.
+    #[tracing::instrument(skip_all, fields(path = %self.path.display()), err, level = "debug")]
+    pub fn finish(mut self, origin: &str) -> Result<Store, StoreError> {
+        for load in [
+            &mut self.nodes,
+            &mut self.out,
+            &mut self.inn,
+            &mut self.ordered,
+            &mut self.by_status,
+            &mut self.by_year,
+            &mut self.search,
+        ] {
+            load.send(&self.loader)?;
+        }
+        self.loader.finish()?;
+        let db = self.db;
+        let counts_tree = db.open_tree("facet_counts")?;
+        for (key, count) in self.facet_counts {
+            counts_tree.insert(key, &count.to_be_bytes())?;
+        }
+        let (nodes, out, inn) = (
+            db.open_tree("nodes")?,
+            db.open_tree("out")?,
+            db.open_tree("in")?,
+        );
+        // Two passes over the trees at once: counting degrees, and reading records back.
+        let (degrees, summary) = std::thread::scope(|scope| {
+            let degrees = scope.spawn(|| write_degrees(&db, &out, &inn));
+            let summary = summarize(&self.path, &nodes, &out);
+            (join(degrees), summary)
+        });
+        degrees?;
+        let summary = summary?;
+        if summary.nodes != self.kinds || summary.edges != self.edges {
+            return Err(StoreError::Corrupt {
+                path: self.path,
+                what: "the trees hold other records than were added".into(),
+            });
+        }
+        let meta = Meta {
+            digest: summary.digest,
+            nodes: summary.nodes,
+            edges: summary.edges,
+            origin: origin.to_owned(),
+        };
+        let meta_tree = db.open_tree("meta")?;
+        meta_tree.insert(META_RECORD, encode(META_RECORD, &meta)?)?;
+        // The format byte goes last: a store without it is unfinished and is never opened.
+        meta_tree.insert(META_FORMAT, &[FORMAT_VERSION])?;
+        db.flush()?;
+        drop(meta_tree);
+
+        // Check through the same handle: re-opening would race sled's background threads for
+        // the file lock, which they release only some time after the handle is dropped. The
+        // records were read back above, for the digest.
+        let store = Store::from_db(&self.path, db, Access::Random)?;
+        store.verify_indexes()?;
+        Ok(store)
+    }
+}
 
 impl Store {
     /// Writes `dataset` into a new store at `path` (which must not hold one), flushes it, and
     /// checks it by reading it back. `progress` hears the number of records written so far.
-    #[tracing::instrument(skip_all, fields(path = %path.display()), err, level = "debug")]
     pub fn build(
         path: &Path,
         dataset: &Dataset,
         origin: &str,
         progress: &dyn Fn(u64),
     ) -> Result<Store, StoreError> {
-        let db = open_db(path, Access::Random.cache_bytes())?;
-        let meta_tree = db.open_tree("meta")?;
-        if meta_tree.get(META_FORMAT)?.is_some() {
-            return Err(StoreError::Corrupt {
-                path: path.to_owned(),
-                what: "build target already holds a store".into(),
-            });
-        }
-        let records = encode_records(dataset)?;
-        let digest = digest_of(&records);
-        let mut written = 0u64;
-
-        // Plain inserts, not one batch per tree: the store is invisible until the swap, so
-        // atomicity per tree buys nothing, and a batch of every record holds the whole dataset
-        // in memory several times over while sled applies it.
-        let nodes = db.open_tree("nodes")?;
-        let ordered_tree = db.open_tree("ordered")?;
-        let mut facet_counts: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
-        let mut index = Indexes::default();
-        for (node, (key, value)) in dataset.nodes.iter().zip(&records.nodes) {
-            nodes.insert(key.as_slice(), value.as_slice())?;
-            index.add(node);
-            for (key, value) in ordered::entries(node)? {
-                ordered_tree.insert(key, value)?;
-            }
-            if let Some(facets) = ordered::Facets::of(node) {
-                *facet_counts.entry(ordered::count_key(&facets)).or_default() += 1;
-            }
-            written += 1;
-            if written.is_multiple_of(1024) {
-                progress(written);
-            }
-        }
-        index.write(&db)?;
-        let counts_tree = db.open_tree("facet_counts")?;
-        for (key, count) in facet_counts {
-            counts_tree.insert(key, &count.to_be_bytes())?;
-        }
-        let out = db.open_tree("out")?;
-        let inn = db.open_tree("in")?;
-        for (edge, (key, value)) in dataset.edges.iter().zip(&records.edges) {
-            out.insert(key.as_slice(), value.as_slice())?;
-            let in_key = keys::adjacency(&edge.to, edge.edge_type, &edge.from);
-            inn.insert(in_key, value.as_slice())?;
-            written += 1;
-            if written.is_multiple_of(1024) {
-                progress(written);
-            }
-        }
-
-        write_degrees(&db, &out, &inn)?;
-
-        let mut counts = BTreeMap::new();
-        for node in &dataset.nodes {
-            *counts.entry(node.kind()).or_insert(0u64) += 1;
-        }
-        let meta = Meta {
-            digest,
-            nodes: counts,
-            edges: dataset.edges.len() as u64,
-            origin: origin.to_owned(),
-        };
-        meta_tree.insert(META_RECORD, encode(META_RECORD, &meta)?)?;
-        // The format byte goes last: a store without it is unfinished and is never opened.
-        meta_tree.insert(META_FORMAT, &[FORMAT_VERSION])?;
-        db.flush()?;
-        progress(written);
-        drop(meta_tree);
-
-        // Check through the same handle: re-opening would race sled's background threads for
-        // the file lock, which they release only some time after the handle is dropped.
-        let store = Store::from_db(path, db, Access::Random)?;
-        store.verify()?;
-        Ok(store)
+        let mut writer = StoreWriter::create(path)?;
+        writer.add_dataset(dataset, progress)?;
+        writer.finish(origin)
     }
 
     /// Re-reads every node and edge record, checks that each decodes, and that the digest and
     /// counts match what `meta` says; checks that every index entry is a list of IDs.
     pub fn verify(&self) -> Result<(), StoreError> {
-        let mut hasher = Sha256::new();
-        let mut counts: BTreeMap<Kind, u64> = BTreeMap::new();
-        for entry in self.nodes.iter() {
-            let (key, value) = entry?;
-            let node: Node = decode(&key, &value)?;
-            *counts.entry(node.kind()).or_insert(0) += 1;
-            hash_record(&mut hasher, &key, &value);
-        }
-        let mut edges = 0;
-        for entry in self.out.iter() {
-            let (key, value) = entry?;
-            let _: EdgeProps = decode(&key, &value)?;
-            edges += 1;
-            hash_record(&mut hasher, &key, &value);
-        }
-        let digest = hex::encode(hasher.finalize());
+        let summary = summarize(&self.path, &self.nodes, &self.out)?;
         let corrupt = |what: String| StoreError::Corrupt {
             path: self.path.clone(),
             what,
         };
-        if digest != self.meta.digest {
+        if summary.digest != self.meta.digest {
             return Err(corrupt(format!(
-                "records hash to {digest}, meta says {}",
-                self.meta.digest
+                "records hash to {}, meta says {}",
+                summary.digest, self.meta.digest
             )));
         }
-        if counts != self.meta.nodes || edges != self.meta.edges {
+        if summary.nodes != self.meta.nodes || summary.edges != self.meta.edges {
             return Err(corrupt("record counts differ from meta".into()));
         }
+        self.verify_indexes()
+    }
+
+    /// Everything [`Store::verify`] checks beyond the node and edge records.
+    fn verify_indexes(&self) -> Result<(), StoreError> {
+        let corrupt = |what: String| StoreError::Corrupt {
+            path: self.path.clone(),
+            what,
+        };
         if self.inn.len() != self.out.len() {
             return Err(corrupt("in and out adjacency differ in size".into()));
         }
-        for entry in self.inn.iter() {
-            let (key, value) = entry?;
-            let _: EdgeProps = decode(&key, &value)?;
-        }
+        // The `in` tree is as big as all the others together: read it on a thread of its own.
+        std::thread::scope(|scope| {
+            let inn = scope.spawn(|| {
+                for entry in self.inn.iter() {
+                    let (key, value) = entry?;
+                    let _: EdgeProps = decode(&key, &value)?;
+                }
+                Ok(())
+            });
+            let others = self.verify_counts_and_indexes();
+            join(inn).and(others)
+        })
+    }
+
+    fn verify_counts_and_indexes(&self) -> Result<(), StoreError> {
+        let corrupt = |what: String| StoreError::Corrupt {
+            path: self.path.clone(),
+            what,
+        };
         for entry in self.degree.iter().chain(self.facet_counts.iter()) {
             let (key, value) = entry?;
             if value.len() != 8 {
@@ -163,50 +284,56 @@ impl Store {
     }
 }
 
-/// The `by_status`, `by_year` and `search` trees, gathered in memory while nodes are written:
-/// each key is written once, with all of its IDs.
-#[derive(Default)]
-struct Indexes {
-    by_status: BTreeMap<Vec<u8>, BTreeSet<Id>>,
-    by_year: BTreeMap<Vec<u8>, BTreeSet<Id>>,
-    search: BTreeMap<Vec<u8>, BTreeSet<Id>>,
+/// What the node and edge records of a store add up to.
+struct Summary {
+    digest: String,
+    nodes: BTreeMap<Kind, u64>,
+    edges: u64,
 }
 
-impl Indexes {
-    fn add(&mut self, node: &Node) {
-        let id = &node.id;
-        for token in node.names().flat_map(text::tokens) {
-            let ids = self.search.entry(keys::search(token.text())).or_default();
-            ids.insert(id.clone());
+/// Reads every node and edge record in key order, decoding each, into the dataset's digest and
+/// counts: the same digest as [`dataset_digest`] of the dataset written.
+fn summarize(path: &Path, nodes: &sled::Tree, out: &sled::Tree) -> Result<Summary, StoreError> {
+    let mut hasher = Sha256::new();
+    let mut counts: BTreeMap<Kind, u64> = BTreeMap::new();
+    for entry in nodes.iter() {
+        let (key, value) = entry?;
+        let node: Node = decode(&key, &value)?;
+        if keys::node(&node.id) != key.as_ref() {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                what: format!("node {} is stored under another key", node.id),
+            });
         }
-        let kind = node.kind();
-        let (status, year) = match &node.attrs {
-            NodeAttrs::Project(p) => (Some(p.status), p.start_year),
-            NodeAttrs::Zone(z) => (Some(z.status), z.established),
-            _ => (None, None),
-        };
-        if let Some(status) = status {
-            let key = keys::status(kind, status);
-            self.by_status.entry(key).or_default().insert(id.clone());
-        }
-        if let Some(year) = year {
-            let key = keys::year(kind, year);
-            self.by_year.entry(key).or_default().insert(id.clone());
-        }
+        *counts.entry(node.kind()).or_insert(0) += 1;
+        hash_record(&mut hasher, &key, &value);
     }
+    let mut edges = 0;
+    for entry in out.iter() {
+        let (key, value) = entry?;
+        let _: EdgeProps = decode(&key, &value)?;
+        edges += 1;
+        hash_record(&mut hasher, &key, &value);
+    }
+    Ok(Summary {
+        digest: hex::encode(hasher.finalize()),
+        nodes: counts,
+        edges,
+    })
+}
 
-    fn write(self, db: &sled::Db) -> Result<(), StoreError> {
-        for (name, index) in [
-            ("by_status", self.by_status),
-            ("by_year", self.by_year),
-            ("search", self.search),
-        ] {
-            let tree = db.open_tree(name)?;
-            for (key, ids) in index {
-                tree.insert(key, keys::id_list(&ids))?;
-            }
-        }
-        Ok(())
+/// The result of a scoped thread; its panic, if it panicked, goes on in the caller.
+fn join<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Calls `progress` with the records added so far, once in 1,024.
+pub fn report_progress(writer: &StoreWriter, progress: &dyn Fn(u64)) {
+    let records = writer.records();
+    if records.is_multiple_of(1024) {
+        progress(records);
     }
 }
 

@@ -32,6 +32,11 @@ pub enum StoreError {
     Corrupt { path: PathBuf, what: String },
     #[error("another `capgraph seed` is writing to {0}; wait for it to finish")]
     Busy(PathBuf),
+    #[error("cannot start the thread that loads the store: {0}")]
+    Thread(std::io::Error),
+    /// The loader thread stopped on an error, which finishing the build reports.
+    #[error("the store's loader stopped early")]
+    LoaderStopped,
 }
 
 fn writer(found: u8) -> &'static str {

@@ -130,19 +130,27 @@ pub fn search(token: &str) -> Vec<u8> {
 }
 
 /// The value of an index key: IDs in ascending order, each followed by `\0`.
-pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a Id>) -> Vec<u8> {
+pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
     let mut value = Vec::new();
     for id in ids {
-        value.extend_from_slice(id.as_str().as_bytes());
+        value.extend_from_slice(id);
         value.push(SEP);
     }
     value
 }
 
+/// The IDs of an [`id_list`], as bytes, unchecked.
+pub fn split_id_list(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    value
+        .strip_suffix(&[SEP])
+        .into_iter()
+        .flat_map(|body| body.split(|&b| b == SEP))
+}
+
 /// Reads an [`id_list`] back; `None` when any part is not an ID.
 pub fn parse_id_list(value: &[u8]) -> Option<Vec<Id>> {
-    let body = value.strip_suffix(&[SEP])?;
-    body.split(|&b| b == SEP)
+    value.strip_suffix(&[SEP])?;
+    split_id_list(value)
         .map(|part| Id::parse(std::str::from_utf8(part).ok()?).ok())
         .collect()
 }
@@ -199,7 +207,7 @@ mod tests {
     #[test]
     fn id_lists_round_trip_and_refuse_what_is_not_one() {
         let ids = [id("enterprise:cccc"), id("project:suramadu-bridge")];
-        let value = id_list(&ids);
+        let value = id_list(ids.iter().map(|id| id.as_str().as_bytes()));
         assert_eq!(parse_id_list(&value), Some(ids.to_vec()));
         assert_eq!(
             parse_id_list(&value[..value.len() - 1]),

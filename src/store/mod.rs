@@ -19,6 +19,7 @@
 //! [`swap`] for how it then replaces the live one, and [`live`] for how a running server follows.
 
 mod build;
+mod bulk;
 mod cache;
 pub(crate) mod codec;
 mod error;
@@ -40,9 +41,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Direction, Edge, EdgeProps, EdgeType, Id, Kind};
 
-pub use build::dataset_digest;
 #[cfg(test)]
 pub(crate) use build::rewrite_format;
+pub use build::{dataset_digest, report_progress, StoreWriter};
 pub use error::StoreError;
 pub use live::{LiveStore, Reload};
 pub use swap::{DataDir, Sweep, DEFAULT_GENERATIONS};

@@ -34,7 +34,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{Access, Store, StoreError};
+use super::{Access, Store, StoreError, StoreWriter};
 use crate::model::Dataset;
 
 const CURRENT: &str = "CURRENT";
@@ -121,12 +121,22 @@ impl DataDir {
         origin: &str,
         progress: &dyn Fn(u64),
     ) -> Result<Store, StoreError> {
+        self.seed_with(origin, |writer| writer.add_dataset(dataset, progress))
+    }
+
+    /// Builds a new store from whatever `fill` adds to it and makes it the live one (steps 1–5
+    /// above). When `fill` fails, the new store is removed and the live one stays.
+    pub fn seed_with<E: From<StoreError>>(
+        &self,
+        origin: &str,
+        fill: impl FnOnce(&mut StoreWriter) -> Result<(), E>,
+    ) -> Result<Store, E> {
         let stores = self.root.join(STORES);
         fs::create_dir_all(&stores).map_err(self.io(&stores))?;
         let lock_path = self.root.join("seed.lock");
         let lock = fs::File::create(&lock_path).map_err(self.io(&lock_path))?;
         if lock.try_lock().is_err() {
-            return Err(StoreError::Busy(self.root.clone()));
+            return Err(StoreError::Busy(self.root.clone()).into());
         }
         // Unfinished generations of killed seedings first, so that they never count among the
         // K kept below.
@@ -137,7 +147,22 @@ impl DataDir {
             .map_or(0, |d| d.as_nanos());
         let name = format!("{GENERATION_PREFIX}{nanos}");
         let path = stores.join(&name);
-        let store = Store::build(&path, dataset, origin, progress)?;
+        let mut writer = StoreWriter::create(&path)?;
+        let built = match fill(&mut writer) {
+            Ok(()) => writer.finish(origin).map_err(E::from),
+            Err(e) => {
+                drop(writer);
+                Err(e)
+            }
+        };
+        let store = match built {
+            Ok(store) => store,
+            Err(e) => {
+                // What the writer wrote is no store; the live one stays as it was.
+                let _ = fs::remove_dir_all(&path);
+                return Err(e);
+            }
+        };
 
         let pointer = self.root.join(CURRENT);
         let tmp = self.root.join("CURRENT.tmp");
@@ -256,6 +281,22 @@ mod tests {
             .into_iter()
             .map(|(_, path)| path)
             .collect()
+    }
+
+    #[test]
+    fn a_fill_that_fails_leaves_no_generation_and_the_live_store_as_it_was() {
+        let root = tempfile::tempdir().expect("a temp dir");
+        let data = DataDir::new(root.path());
+        let live = seeded(&data).path().to_owned();
+
+        let result = data.seed_with("broken", |writer| {
+            writer.add_dataset(&Dataset::default(), &|_| {})?;
+            Err(StoreError::LoaderStopped)
+        });
+
+        assert!(matches!(result, Err(StoreError::LoaderStopped)));
+        assert_eq!(generations(&data), vec![live.clone()]);
+        assert_eq!(data.current_path().expect("CURRENT reads"), Some(live));
     }
 
     #[test]

@@ -1,0 +1,257 @@
+//! Loading trees in key order while a store is built: pairs are gathered in runs of bounded
+//! size, and loader threads sort each full run and insert it, while the caller goes on reading
+//! the next records.
+//!
+//! Why: a sled 0.34 insert copies the page it lands on, and in random order each insert lands
+//! on a page the cache may have evicted, so a store of a million projects took many times
+//! longer than its size. Sorted runs touch each page once per run. Bounded runs keep the
+//! builder's memory flat in the size of the dataset; a tree bigger than one run is loaded in
+//! several sorted passes.
+
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
+use super::{keys, StoreError};
+
+/// Bytes of pairs one run holds before it goes to the loader (with its bookkeeping).
+const RUN_BYTES: usize = 96 * 1024 * 1024;
+
+/// Key-value pairs in one buffer: far fewer allocations than a vector of owned pairs, which
+/// for the edges of a million projects cost more than the bytes themselves.
+#[derive(Default)]
+pub(super) struct Run {
+    bytes: Vec<u8>,
+    /// Where each pair's key starts, and the lengths of its key and value.
+    pairs: Vec<(usize, u32, u32)>,
+}
+
+impl Run {
+    pub(super) fn push(&mut self, key: &[u8], value: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(key);
+        self.bytes.extend_from_slice(value);
+        self.pairs.push((start, len32(key), len32(value)));
+    }
+
+    fn size(&self) -> usize {
+        self.bytes.len() + self.pairs.len() * std::mem::size_of::<(usize, u32, u32)>()
+    }
+
+    fn pair(&self, &(start, key_len, value_len): &(usize, u32, u32)) -> (&[u8], &[u8]) {
+        let key_end = start + key_len as usize;
+        (
+            &self.bytes[start..key_end],
+            &self.bytes[key_end..key_end + value_len as usize],
+        )
+    }
+
+    /// Sorts by key, then value (index trees gather one pair per ID under a key).
+    fn sort(&mut self) {
+        let mut pairs = std::mem::take(&mut self.pairs);
+        pairs.sort_unstable_by(|a, b| self.pair(a).cmp(&self.pair(b)));
+        self.pairs = pairs;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.pairs.iter().map(|p| self.pair(p))
+    }
+}
+
+fn len32(bytes: &[u8]) -> u32 {
+    u32::try_from(bytes.len()).expect("a key or value under 4 GiB")
+}
+
+/// How the pairs of a run become entries of its tree.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// One entry per pair; keys are unique.
+    Records,
+    /// Pairs are `(key, ID)`; each key's entry is the list of its IDs (`keys::id_list`), merged
+    /// with the list an earlier run wrote.
+    IdLists,
+}
+
+/// One tree being loaded: the run being filled, sent to its lane of the loader when full.
+pub(super) struct TreeLoad {
+    tree: sled::Tree,
+    shape: Shape,
+    lane: usize,
+    run: Run,
+}
+
+impl TreeLoad {
+    /// A tree loaded by `lane` of the loader; trees on different lanes load at the same time.
+    pub(super) fn new(tree: sled::Tree, shape: Shape, lane: usize) -> TreeLoad {
+        TreeLoad {
+            tree,
+            shape,
+            lane,
+            run: Run::default(),
+        }
+    }
+
+    pub(super) fn push(
+        &mut self,
+        loader: &Loader,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<(), StoreError> {
+        self.run.push(key, value);
+        if self.run.size() >= RUN_BYTES {
+            self.send(loader)?;
+        }
+        Ok(())
+    }
+
+    /// Sends what is gathered to the loader; the tree is whole once [`Loader::finish`] returns.
+    pub(super) fn send(&mut self, loader: &Loader) -> Result<(), StoreError> {
+        if self.run.pairs.is_empty() {
+            return Ok(());
+        }
+        let job = Job {
+            tree: self.tree.clone(),
+            shape: self.shape,
+            run: std::mem::take(&mut self.run),
+        };
+        match loader.lanes.get(self.lane % loader.lanes.len().max(1)) {
+            Some(lane) if lane.jobs.send(job).is_ok() => Ok(()),
+            // The lane stopped on an error: `finish` returns it.
+            _ => Err(StoreError::LoaderStopped),
+        }
+    }
+}
+
+struct Job {
+    tree: sled::Tree,
+    shape: Shape,
+    run: Run,
+}
+
+/// The threads that sort and insert runs: one per lane, each taking its runs in the order they
+/// were sent.
+pub(super) struct Loader {
+    lanes: Vec<Lane>,
+}
+
+struct Lane {
+    jobs: SyncSender<Job>,
+    thread: JoinHandle<Result<(), StoreError>>,
+}
+
+impl Loader {
+    pub(super) fn start(lanes: usize) -> Result<Loader, StoreError> {
+        let lanes = (0..lanes.max(1))
+            .map(|lane| {
+                // One run waits while one loads: the reader never gets far ahead of a lane.
+                let (jobs, receiver) = sync_channel(1);
+                let thread = std::thread::Builder::new()
+                    .name(format!("store-loader-{lane}"))
+                    .spawn(move || load_runs(receiver))
+                    .map_err(StoreError::Thread)?;
+                Ok(Lane { jobs, thread })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Loader { lanes })
+    }
+
+    /// Waits until every run sent is in its tree; the first error any insert met. A loader
+    /// dropped without this (a build abandoned half-way) stops its threads the same way, since
+    /// they hold the store open.
+    pub(super) fn finish(mut self) -> Result<(), StoreError> {
+        self.stop()
+    }
+
+    fn stop(&mut self) -> Result<(), StoreError> {
+        let mut result = Ok(());
+        for lane in self.lanes.drain(..) {
+            drop(lane.jobs);
+            let lane_result = match lane.thread.join() {
+                Ok(lane_result) => lane_result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            result = result.and(lane_result);
+        }
+        result
+    }
+}
+
+impl Drop for Loader {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+fn load_runs(jobs: Receiver<Job>) -> Result<(), StoreError> {
+    for mut job in jobs {
+        job.run.sort();
+        match job.shape {
+            Shape::Records => {
+                for (key, value) in job.run.iter() {
+                    job.tree.insert(key, value)?;
+                }
+            }
+            Shape::IdLists => load_id_lists(&job.tree, &job.run)?,
+        }
+    }
+    Ok(())
+}
+
+/// Writes each key's IDs as one list, merged with what an earlier run of the tree wrote.
+fn load_id_lists(tree: &sled::Tree, run: &Run) -> Result<(), StoreError> {
+    let mut pairs = run.iter().peekable();
+    while let Some((key, first)) = pairs.next() {
+        let mut ids: Vec<&[u8]> = vec![first];
+        while let Some((_, id)) = pairs.next_if(|(next, _)| *next == key) {
+            ids.push(id);
+        }
+        let earlier = tree.get(key)?;
+        if let Some(earlier) = &earlier {
+            ids.extend(keys::split_id_list(earlier));
+            ids.sort_unstable();
+        }
+        ids.dedup();
+        tree.insert(key, keys::id_list(ids))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_sorts_its_pairs_by_key_then_value() {
+        let mut run = Run::default();
+        for (key, value) in [("b", "1"), ("a", "2"), ("ab", ""), ("a", "1")] {
+            run.push(key.as_bytes(), value.as_bytes());
+        }
+        run.sort();
+        let sorted: Vec<(&[u8], &[u8])> = run.iter().collect();
+        let expected: Vec<(&[u8], &[u8])> =
+            vec![(b"a", b"1"), (b"a", b"2"), (b"ab", b""), (b"b", b"1")];
+        assert_eq!(sorted, expected);
+    }
+
+    #[test]
+    fn id_lists_from_two_runs_merge_in_id_order() {
+        let db = sled::Config::new().temporary(true).open().unwrap();
+        let tree = db.open_tree("search").unwrap();
+        let loader = Loader::start(1).unwrap();
+        let mut load = TreeLoad::new(tree.clone(), Shape::IdLists, 0);
+        for id in ["project:c", "project:a"] {
+            load.push(&loader, b"port", id.as_bytes()).unwrap();
+        }
+        load.send(&loader).unwrap();
+        for id in ["project:b", "project:a"] {
+            load.push(&loader, b"port", id.as_bytes()).unwrap();
+        }
+        load.push(&loader, b"road", b"project:d").unwrap();
+        load.send(&loader).unwrap();
+        loader.finish().unwrap();
+
+        let port = tree.get(b"port").unwrap().unwrap();
+        assert_eq!(&port[..], b"project:a\0project:b\0project:c\0");
+        let road = tree.get(b"road").unwrap().unwrap();
+        assert_eq!(&road[..], b"project:d\0");
+    }
+}
