@@ -66,48 +66,28 @@ impl<'a> Walker<'a> {
     fn directives(&mut self, on_field: usize, field: Option<(&Field, Pos)>) -> ServerResult<()> {
         let limits = self.limits;
         if let Some((field, pos)) = field {
-            if on_field > limits.max_field_directives {
-                return Err(limit_error(
-                    format!(
-                        "the field `{}` has {on_field} directives, over the limit of {} per field",
-                        field.name.node, limits.max_field_directives
-                    ),
-                    Some(pos),
-                    "maxFieldDirectives",
-                    limits.max_field_directives,
-                    Some(on_field),
-                ));
-            }
+            let max = limits.max_field_directives;
+            at_most(on_field, max, "maxFieldDirectives", Some(pos), || {
+                format!(
+                    "the field `{}` has {on_field} directives, over the limit of {max} per field",
+                    field.name.node
+                )
+            })?;
         }
         self.census.directives += on_field;
-        if self.census.directives > limits.max_directives {
-            return Err(limit_error(
-                format!(
-                    "the document uses more than {} directives, over the directive limit",
-                    limits.max_directives
-                ),
-                field.map(|(_, pos)| pos),
-                "maxDirectives",
-                limits.max_directives,
-                Some(self.census.directives),
-            ));
-        }
-        Ok(())
+        let max = limits.max_directives;
+        let pos = field.map(|(_, pos)| pos);
+        at_most(self.census.directives, max, "maxDirectives", pos, || {
+            format!("the document uses more than {max} directives, over the directive limit")
+        })
     }
 
     fn alias(&mut self, pos: Pos) -> ServerResult<()> {
         self.census.aliases += 1;
         let max = self.limits.max_aliases;
-        if self.census.aliases > max {
-            return Err(limit_error(
-                format!("the document uses more than {max} aliases, over the alias limit"),
-                Some(pos),
-                "maxAliases",
-                max,
-                Some(self.census.aliases),
-            ));
-        }
-        Ok(())
+        at_most(self.census.aliases, max, "maxAliases", Some(pos), || {
+            format!("the document uses more than {max} aliases, over the alias limit")
+        })
     }
 
     /// Counts aliases and directives inside a fragment definition, without following spreads.
@@ -187,19 +167,16 @@ impl<'a> Walker<'a> {
                     return Err(introspection_disabled(pos));
                 }
                 self.census.introspection_fields += 1;
-                let max = limits.max_introspection_fields;
-                if self.census.introspection_fields > max {
-                    return Err(limit_error(
-                        format!(
-                            "the document asks for `__schema` or `__type` more than {max} times, over the \
-                             introspection limit"
-                        ),
-                        Some(pos),
-                        "maxIntrospectionFields",
-                        max,
-                        Some(self.census.introspection_fields),
-                    ));
-                }
+                let (found, max) = (
+                    self.census.introspection_fields,
+                    limits.max_introspection_fields,
+                );
+                at_most(found, max, "maxIntrospectionFields", Some(pos), || {
+                    format!(
+                        "the document asks for `__schema` or `__type` more than {max} times, over the \
+                         introspection limit"
+                    )
+                })?;
                 // The introspection field itself stands where a data field would.
                 self.data_depth(depth + 1, pos)?;
                 Place::Introspection {
@@ -217,33 +194,21 @@ impl<'a> Walker<'a> {
             } => {
                 let depth = depth + 1;
                 let max = limits.max_introspection_depth;
-                if depth > max {
-                    return Err(limit_error(
-                        format!(
-                            "the introspection selection is nested {depth} deep, over the introspection \
-                             depth limit of {max}"
-                        ),
-                        Some(pos),
-                        "maxIntrospectionDepth",
-                        max,
-                        Some(depth),
-                    ));
-                }
+                at_most(depth, max, "maxIntrospectionDepth", Some(pos), || {
+                    format!(
+                        "the introspection selection is nested {depth} deep, over the introspection \
+                         depth limit of {max}"
+                    )
+                })?;
                 let of_type_chain = if name == "ofType" {
                     of_type_chain + 1
                 } else {
                     0
                 };
                 let max = limits.max_of_type_depth;
-                if of_type_chain > max {
-                    return Err(limit_error(
-                        format!("the document nests `ofType` {of_type_chain} times, over the limit of {max}"),
-                        Some(pos),
-                        "maxOfTypeDepth",
-                        max,
-                        Some(of_type_chain),
-                    ));
-                }
+                at_most(of_type_chain, max, "maxOfTypeDepth", Some(pos), || {
+                    format!("the document nests `ofType` {of_type_chain} times, over the limit of {max}")
+                })?;
                 Place::Introspection {
                     depth,
                     of_type_chain,
@@ -255,17 +220,25 @@ impl<'a> Walker<'a> {
 
     fn data_depth(&self, depth: usize, pos: Pos) -> ServerResult<()> {
         let max = self.limits.max_depth;
-        if depth > max {
-            return Err(limit_error(
-                format!("the query is nested {depth} fields deep, over the depth limit of {max}"),
-                Some(pos),
-                "maxDepth",
-                max,
-                Some(depth),
-            ));
-        }
-        Ok(())
+        at_most(depth, max, "maxDepth", Some(pos), || {
+            format!("the query is nested {depth} fields deep, over the depth limit of {max}")
+        })
     }
+}
+
+/// A `LIMIT_EXCEEDED` error naming `limit` when `found` is over `max`; `message` says so in
+/// words, and is written only then.
+fn at_most(
+    found: usize,
+    max: usize,
+    limit: &str,
+    pos: Option<Pos>,
+    message: impl FnOnce() -> String,
+) -> ServerResult<()> {
+    if found > max {
+        return Err(limit_error(message(), pos, limit, max, Some(found)));
+    }
+    Ok(())
 }
 
 fn introspection_disabled(pos: Pos) -> ServerError {
