@@ -1,32 +1,19 @@
 //! What each field of each filter asks of the store: an ID set where an index answers it
 //! (adjacency, status, years, search tokens), a predicate on the node where none does.
 
-use super::evaluator::{BoolFilter, Conditions, Evaluator, IdSet};
+use super::evaluator::{BoolFilter, Conditions, Evaluator, IdSet, Shared};
 use super::inputs::{EnterpriseFilter, ProjectFilter, ZoneFilter};
-use crate::graphql::enums::ProjectStatus;
 use crate::graphql::error::ApiResult;
 use crate::model::{self, Direction, EdgeType, Id, Kind, NodeAttrs};
-
-fn statuses(list: &[ProjectStatus]) -> Vec<model::Status> {
-    list.iter().map(|s| (*s).into()).collect()
-}
 
 impl BoolFilter for ProjectFilter {
     const KIND: Kind = Kind::Project;
 
-    fn parts(&self) -> (Option<&Vec<Self>>, Option<&Vec<Self>>, Option<&Self>) {
-        (self.and.as_ref(), self.or.as_ref(), self.not.as_deref())
+    fn shared(&self) -> Shared<'_, Self> {
+        Shared::of(&self.text, &self.ids, &self.and, &self.or, &self.not)
     }
 
-    fn conditions<'f>(&'f self, ev: &Evaluator<'_>) -> ApiResult<Conditions<'f>> {
-        let mut c = Conditions::default();
-        if let Some(text) = &self.text {
-            c.sets.push(ev.text(Some(Kind::Project), text)?);
-        }
-        if let Some(ids) = &self.ids {
-            c.sets
-                .push(ev.ids(Kind::Project, ids)?.into_iter().collect());
-        }
+    fn conditions<'f>(&'f self, ev: &Evaluator<'_>, c: &mut Conditions<'f>) -> ApiResult<()> {
         if let Some(codes) = &self.host_country {
             c.sets
                 .push(ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?);
@@ -67,21 +54,10 @@ impl BoolFilter for ProjectFilter {
             }));
         }
         if let Some(list) = &self.status {
-            c.sets.push(
-                ev.store
-                    .ids_with_status(Kind::Project, &statuses(list))?
-                    .into_iter()
-                    .collect(),
-            );
+            c.sets.push(ev.with_status(Kind::Project, list)?);
         }
         if let Some(range) = self.start_year {
-            let (lo, hi) = (range.min.unwrap_or(i32::MIN), range.max.unwrap_or(i32::MAX));
-            c.sets.push(
-                ev.store
-                    .ids_in_years(Kind::Project, lo, hi)?
-                    .into_iter()
-                    .collect(),
-            );
+            c.sets.push(ev.in_years(Kind::Project, range)?);
         }
         if let Some(range) = self.completion_year {
             c.predicates.push(Box::new(move |_, node| {
@@ -107,26 +83,18 @@ impl BoolFilter for ProjectFilter {
                 Direction::In,
             )?);
         }
-        Ok(c)
+        Ok(())
     }
 }
 
 impl BoolFilter for EnterpriseFilter {
     const KIND: Kind = Kind::Enterprise;
 
-    fn parts(&self) -> (Option<&Vec<Self>>, Option<&Vec<Self>>, Option<&Self>) {
-        (self.and.as_ref(), self.or.as_ref(), self.not.as_deref())
+    fn shared(&self) -> Shared<'_, Self> {
+        Shared::of(&self.text, &self.ids, &self.and, &self.or, &self.not)
     }
 
-    fn conditions<'f>(&'f self, ev: &Evaluator<'_>) -> ApiResult<Conditions<'f>> {
-        let mut c = Conditions::default();
-        if let Some(text) = &self.text {
-            c.sets.push(ev.text(Some(Kind::Enterprise), text)?);
-        }
-        if let Some(ids) = &self.ids {
-            c.sets
-                .push(ev.ids(Kind::Enterprise, ids)?.into_iter().collect());
-        }
+    fn conditions<'f>(&'f self, ev: &Evaluator<'_>, c: &mut Conditions<'f>) -> ApiResult<()> {
         if let Some(list) = &self.ownership {
             let wanted: Vec<model::Ownership> = list.iter().map(|&o| o.into()).collect();
             c.predicates.push(Box::new(move |_, node| {
@@ -155,36 +123,24 @@ impl BoolFilter for EnterpriseFilter {
             set.extend(ev.linked_to(&places, EdgeType::Develops, Direction::In)?);
             c.sets.push(set);
         }
-        Ok(c)
+        Ok(())
     }
 }
 
 impl BoolFilter for ZoneFilter {
     const KIND: Kind = Kind::Zone;
 
-    fn parts(&self) -> (Option<&Vec<Self>>, Option<&Vec<Self>>, Option<&Self>) {
-        (self.and.as_ref(), self.or.as_ref(), self.not.as_deref())
+    fn shared(&self) -> Shared<'_, Self> {
+        Shared::of(&self.text, &self.ids, &self.and, &self.or, &self.not)
     }
 
-    fn conditions<'f>(&'f self, ev: &Evaluator<'_>) -> ApiResult<Conditions<'f>> {
-        let mut c = Conditions::default();
-        if let Some(text) = &self.text {
-            c.sets.push(ev.text(Some(Kind::Zone), text)?);
-        }
-        if let Some(ids) = &self.ids {
-            c.sets.push(ev.ids(Kind::Zone, ids)?.into_iter().collect());
-        }
+    fn conditions<'f>(&'f self, ev: &Evaluator<'_>, c: &mut Conditions<'f>) -> ApiResult<()> {
         if let Some(codes) = &self.host_country {
             c.sets
                 .push(ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?);
         }
         if let Some(list) = &self.status {
-            c.sets.push(
-                ev.store
-                    .ids_with_status(Kind::Zone, &statuses(list))?
-                    .into_iter()
-                    .collect(),
-            );
+            c.sets.push(ev.with_status(Kind::Zone, list)?);
         }
         if let Some(sectors) = &self.sector {
             c.sets
@@ -198,19 +154,13 @@ impl BoolFilter for ZoneFilter {
             )?);
         }
         if let Some(range) = self.established {
-            let (lo, hi) = (range.min.unwrap_or(i32::MIN), range.max.unwrap_or(i32::MAX));
-            c.sets.push(
-                ev.store
-                    .ids_in_years(Kind::Zone, lo, hi)?
-                    .into_iter()
-                    .collect(),
-            );
+            c.sets.push(ev.in_years(Kind::Zone, range)?);
         }
         if let Some(wanted) = self.national_level {
             c.predicates.push(Box::new(move |_, node| {
                 Ok(matches!(&node.attrs, NodeAttrs::Zone(z) if z.national_level.unwrap_or(false) == wanted))
             }));
         }
-        Ok(c)
+        Ok(())
     }
 }

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 
 use async_graphql::ID;
 
-use super::inputs::{EnterpriseFilter, ProjectFilter, ZoneFilter};
-use crate::graphql::enums::SectorTier;
+use super::inputs::{EnterpriseFilter, IntRange, ProjectFilter, ZoneFilter};
+use crate::graphql::enums::{ProjectStatus, SectorTier};
 use crate::graphql::error::{ApiError, ApiResult};
-use crate::model::{Direction, EdgeType, Id, Kind, Node, NodeAttrs};
+use crate::model::{self, Direction, EdgeType, Id, Kind, Node, NodeAttrs};
 use crate::store::Store;
 use crate::text::{self, Lookup};
 
@@ -28,8 +28,38 @@ pub(super) struct Conditions<'f> {
 /// The shape shared by every filter input.
 pub(super) trait BoolFilter: Sized {
     const KIND: Kind;
-    fn parts(&self) -> (Option<&Vec<Self>>, Option<&Vec<Self>>, Option<&Self>);
-    fn conditions<'f>(&'f self, ev: &Evaluator<'_>) -> ApiResult<Conditions<'f>>;
+    /// The fields every filter has.
+    fn shared(&self) -> Shared<'_, Self>;
+    /// Adds what the filter's own fields ask for to `c`.
+    fn conditions<'f>(&'f self, ev: &Evaluator<'_>, c: &mut Conditions<'f>) -> ApiResult<()>;
+}
+
+/// The fields every filter has: `text` and `ids`, evaluated before its own, and `and`, `or`
+/// and `not`, after them.
+pub(super) struct Shared<'a, F> {
+    text: Option<&'a str>,
+    ids: Option<&'a [ID]>,
+    and: Option<&'a [F]>,
+    or: Option<&'a [F]>,
+    not: Option<&'a F>,
+}
+
+impl<'a, F> Shared<'a, F> {
+    pub(super) fn of(
+        text: &'a Option<String>,
+        ids: &'a Option<Vec<ID>>,
+        and: &'a Option<Vec<F>>,
+        or: &'a Option<Vec<F>>,
+        not: &'a Option<Box<F>>,
+    ) -> Self {
+        Shared {
+            text: text.as_deref(),
+            ids: ids.as_deref(),
+            and: and.as_deref(),
+            or: or.as_deref(),
+            not: not.as_deref(),
+        }
+    }
 }
 
 /// Evaluates filters against one store.
@@ -59,8 +89,23 @@ impl<'s> Evaluator<'s> {
     }
 
     fn eval<F: BoolFilter>(&self, filter: &F) -> ApiResult<IdSet> {
-        let (and, or, not) = filter.parts();
-        let mut conditions = filter.conditions(self)?;
+        let Shared {
+            text,
+            ids,
+            and,
+            or,
+            not,
+        } = filter.shared();
+        let mut conditions = Conditions::default();
+        if let Some(text) = text {
+            conditions.sets.push(self.text(Some(F::KIND), text)?);
+        }
+        if let Some(ids) = ids {
+            conditions
+                .sets
+                .push(self.ids(F::KIND, ids)?.into_iter().collect());
+        }
+        filter.conditions(self, &mut conditions)?;
         for f in and.into_iter().flatten() {
             conditions.sets.push(self.eval(f)?);
         }
@@ -183,6 +228,23 @@ impl<'s> Evaluator<'s> {
             }
         }
         Ok(ids)
+    }
+
+    /// Nodes of `kind` in any of these statuses, from the status index.
+    pub(super) fn with_status(&self, kind: Kind, list: &[ProjectStatus]) -> ApiResult<IdSet> {
+        let statuses: Vec<model::Status> = list.iter().map(|s| (*s).into()).collect();
+        Ok(self
+            .store
+            .ids_with_status(kind, &statuses)?
+            .into_iter()
+            .collect())
+    }
+
+    /// Nodes of `kind` whose year (a project's start, a zone's establishment) is in `range`,
+    /// from the year index.
+    pub(super) fn in_years(&self, kind: Kind, range: IntRange) -> ApiResult<IdSet> {
+        let (lo, hi) = (range.min.unwrap_or(i32::MIN), range.max.unwrap_or(i32::MAX));
+        Ok(self.store.ids_in_years(kind, lo, hi)?.into_iter().collect())
     }
 
     pub(super) fn sectors(&self, ids: &[ID]) -> ApiResult<Vec<Id>> {
