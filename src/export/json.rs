@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use serde_json::Value;
+
 use super::shape::{edge_json, node_json};
 use super::{each_edge, each_node, Counts, ExportError, Kinds, Output};
 use crate::store::Store;
@@ -17,11 +19,7 @@ pub(super) fn write(
     out.write_all(b"{\"nodes\":[")?;
     let mut first = true;
     let nodes = each_node(store, kinds, |node| {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        first = false;
-        serde_json::to_writer(&mut *out, &node_json(&node)).map_err(std::io::Error::from)?;
-        out.tick();
-        Ok(())
+        element(out, &mut first, &node_json(&node))
     })?;
     out.write_all(if nodes == 0 {
         b"],\n\"edges\":["
@@ -30,12 +28,22 @@ pub(super) fn write(
     })?;
     first = true;
     let edges = each_edge(store, kinds, |edge| {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        first = false;
-        serde_json::to_writer(&mut *out, &edge_json(&edge)).map_err(std::io::Error::from)?;
-        out.tick();
-        Ok(())
+        element(out, &mut first, &edge_json(&edge))
     })?;
     out.write_all(if edges == 0 { b"]}\n" } else { b"\n]}\n" })?;
     Ok(Counts { nodes, edges })
+}
+
+/// Writes `record` as the next element of an array, on a line of its own, after a comma unless
+/// it is the `first`.
+fn element(
+    out: &mut Output<'_, impl Write>,
+    first: &mut bool,
+    record: &Value,
+) -> Result<(), ExportError> {
+    out.write_all(if *first { b"\n" } else { b",\n" })?;
+    *first = false;
+    serde_json::to_writer(&mut *out, record).map_err(std::io::Error::from)?;
+    out.tick();
+    Ok(())
 }

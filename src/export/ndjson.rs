@@ -8,6 +8,8 @@
 
 use std::io::Write;
 
+use serde_json::Value;
+
 use super::shape::{edge_json, node_json, write_tagged};
 use super::{each_edge, each_node, Counts, ExportError, Kinds, Output};
 use crate::store::Store;
@@ -18,17 +20,15 @@ pub(super) fn write(
     kinds: &Kinds,
     out: &mut Output<'_, impl Write>,
 ) -> Result<Counts, ExportError> {
-    let nodes = each_node(store, kinds, |node| {
-        write_tagged(out, "node", &node_json(&node))?;
-        out.write_all(b"\n")?;
-        out.tick();
-        Ok(())
-    })?;
-    let edges = each_edge(store, kinds, |edge| {
-        write_tagged(out, "edge", &edge_json(&edge))?;
-        out.write_all(b"\n")?;
-        out.tick();
-        Ok(())
-    })?;
+    let nodes = each_node(store, kinds, |node| line(out, "node", &node_json(&node)))?;
+    let edges = each_edge(store, kinds, |edge| line(out, "edge", &edge_json(&edge)))?;
     Ok(Counts { nodes, edges })
+}
+
+/// Writes `record` on a line of its own, its `type` (`tag`) first.
+fn line(out: &mut Output<'_, impl Write>, tag: &str, record: &Value) -> Result<(), ExportError> {
+    write_tagged(out, tag, record)?;
+    out.write_all(b"\n")?;
+    out.tick();
+    Ok(())
 }
