@@ -13,7 +13,7 @@ use std::process::Command;
 
 use common::{capgraph_output, python_modules, require};
 
-use capgraph::export::{self, Counts, ExportError, Kinds};
+use capgraph::export::{self, Counts, ExportError, FileFormat, Kinds};
 use capgraph::model::{Direction, EdgeType, Id, Kind, NodeAttrs};
 use capgraph::seed::{self, SeedFiles};
 use capgraph::store::{Access, DataDir, Store};
@@ -96,10 +96,10 @@ fn store() -> (Fixture, Store) {
 
 type Writer = fn(&Store, &Kinds, &mut Vec<u8>, &dyn Fn(u64)) -> Result<Counts, ExportError>;
 
-const NDJSON: Writer = |s, k, o, p| export::ndjson::write(s, k, o, p);
-const JSON: Writer = |s, k, o, p| export::json::write(s, k, o, p);
-const GRAPHML: Writer = |s, k, o, p| export::graphml::write(s, k, o, p);
-const GEOJSON: Writer = |s, k, o, p| export::geojson::write(s, k, o, p);
+const NDJSON: Writer = |s, k, o, p| FileFormat::Ndjson.write(s, k, o, p);
+const JSON: Writer = |s, k, o, p| FileFormat::Json.write(s, k, o, p);
+const GRAPHML: Writer = |s, k, o, p| FileFormat::Graphml.write(s, k, o, p);
+const GEOJSON: Writer = |s, k, o, p| FileFormat::Geojson.write(s, k, o, p);
 
 fn export_bytes(store: &Store, kinds: &Kinds, writer: Writer) -> (Vec<u8>, Counts) {
     let mut out = Vec::new();

@@ -5,12 +5,12 @@
 //! `hostCountries` and `sectors` (names), `enterprises` (`{id, name, roles}`: a project's
 //! participants, a zone's developers), `precision`, and `valueUsd` (`null` where unknown).
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use serde_json::{json, Value};
 
 use super::shape::name_of;
-use super::{each_node, with_edges, Counts, ExportError, Kinds, Progress};
+use super::{each_node, with_edges, Counts, ExportError, Kinds, Output};
 use crate::model::{Edge, EdgeType, Id, Kind, Node, NodeAttrs};
 use crate::store::Store;
 
@@ -19,11 +19,10 @@ pub const KINDS: [Kind; 2] = [Kind::Zone, Kind::Project];
 
 /// Streams the located projects and zones among the selected kinds as one FeatureCollection,
 /// one feature per line. `Counts::nodes` is the number of features; there are no edges.
-pub fn write(
+pub(super) fn write(
     store: &Store,
     kinds: &Kinds,
-    out: impl Write,
-    progress: &dyn Fn(u64),
+    out: &mut Output<'_, impl Write>,
 ) -> Result<Counts, ExportError> {
     let located: Kinds = KINDS.into_iter().filter(|k| kinds.contains(*k)).collect();
     if located.iter().next().is_none() {
@@ -32,8 +31,6 @@ pub fn write(
             holds: "projects and zones",
         });
     }
-    let mut out = BufWriter::new(out);
-    let mut progress = Progress::new(progress);
     out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
     let mut features = 0u64;
     each_node(store, &located, |node| {
@@ -43,12 +40,10 @@ pub fn write(
         out.write_all(if features == 0 { b"\n" } else { b",\n" })?;
         out.write_all(feature.as_bytes())?;
         features += 1;
-        progress.tick();
+        out.tick();
         Ok(())
     })?;
     out.write_all(if features == 0 { b"]}\n" } else { b"\n]}\n" })?;
-    out.flush()?;
-    progress.done();
     Ok(Counts {
         nodes: features,
         edges: 0,

@@ -7,13 +7,13 @@
 //! control characters) are left out.
 
 use std::borrow::Cow;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use super::shape::name_of;
-use super::{each_edge, each_node, Counts, ExportError, Kinds, Progress};
+use super::{each_edge, each_node, Counts, ExportError, Kinds, Output};
 use crate::model::{Node, NodeAttrs};
 use crate::store::Store;
 
@@ -34,14 +34,12 @@ const KEYS: [(&str, &str, &str); 8] = [
 ];
 
 /// Streams the selected nodes and the edges between them as a GraphML document.
-pub fn write(
+pub(super) fn write(
     store: &Store,
     kinds: &Kinds,
-    out: impl Write,
-    progress: &dyn Fn(u64),
+    out: &mut Output<'_, impl Write>,
 ) -> Result<Counts, ExportError> {
-    let mut xml = Writer::new_with_indent(BufWriter::new(out), b' ', 2);
-    let mut progress = Progress::new(progress);
+    let mut xml = Writer::new_with_indent(out, b' ', 2);
     xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     xml.write_event(Event::Start(BytesStart::new("graphml").with_attributes([
         ("xmlns", NAMESPACE),
@@ -61,27 +59,24 @@ pub fn write(
     xml.write_event(Event::Start(
         BytesStart::new("graph").with_attributes([("id", "capgraph"), ("edgedefault", "directed")]),
     ))?;
-    let counts = write_graph(store, kinds, &mut xml, &mut progress)?;
+    let counts = write_graph(store, kinds, &mut xml)?;
     xml.write_event(Event::End(BytesEnd::new("graph")))?;
     xml.write_event(Event::End(BytesEnd::new("graphml")))?;
     xml.get_mut().write_all(b"\n")?;
-    xml.into_inner().flush()?;
-    progress.done();
     Ok(counts)
 }
 
 fn write_graph<W: Write>(
     store: &Store,
     kinds: &Kinds,
-    xml: &mut Writer<W>,
-    progress: &mut Progress<'_>,
+    xml: &mut Writer<&mut Output<'_, W>>,
 ) -> Result<Counts, ExportError> {
     let nodes = each_node(store, kinds, |node| {
         let data = node_data(&node);
         xml.create_element("node")
             .with_attribute(("id", xml_safe(node.id.as_str()).as_ref()))
             .write_inner_content(|xml| write_data(xml, &data))?;
-        progress.tick();
+        xml.get_mut().tick();
         Ok(())
     })?;
     let edges = each_edge(store, kinds, |edge| {
@@ -96,7 +91,7 @@ fn write_graph<W: Write>(
                 ("target", xml_safe(edge.to.as_str()).as_ref()),
             ])
             .write_inner_content(|xml| write_data(xml, &data))?;
-        progress.tick();
+        xml.get_mut().tick();
         Ok(())
     })?;
     Ok(Counts { nodes, edges })

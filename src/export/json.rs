@@ -1,30 +1,25 @@
 //! JSON export: one document `{"nodes":[...],"edges":[...]}`, still written record by record;
 //! owns the brackets and commas, the shape of a record is [`super::shape`]'s.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
+
+use serde_json::Value;
 
 use super::shape::{edge_json, node_json};
-use super::{each_edge, each_node, Counts, ExportError, Kinds, Progress};
+use super::{each_edge, each_node, Counts, ExportError, Kinds, Output};
 use crate::store::Store;
 
 /// Streams the selected nodes and the edges between them as one JSON document, one record per
 /// line so that it also reads well and diffs well.
-pub fn write(
+pub(super) fn write(
     store: &Store,
     kinds: &Kinds,
-    out: impl Write,
-    progress: &dyn Fn(u64),
+    out: &mut Output<'_, impl Write>,
 ) -> Result<Counts, ExportError> {
-    let mut out = BufWriter::new(out);
-    let mut progress = Progress::new(progress);
     out.write_all(b"{\"nodes\":[")?;
     let mut first = true;
     let nodes = each_node(store, kinds, |node| {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        first = false;
-        serde_json::to_writer(&mut out, &node_json(&node)).map_err(std::io::Error::from)?;
-        progress.tick();
-        Ok(())
+        element(out, &mut first, &node_json(&node))
     })?;
     out.write_all(if nodes == 0 {
         b"],\n\"edges\":["
@@ -33,14 +28,22 @@ pub fn write(
     })?;
     first = true;
     let edges = each_edge(store, kinds, |edge| {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        first = false;
-        serde_json::to_writer(&mut out, &edge_json(&edge)).map_err(std::io::Error::from)?;
-        progress.tick();
-        Ok(())
+        element(out, &mut first, &edge_json(&edge))
     })?;
     out.write_all(if edges == 0 { b"]}\n" } else { b"\n]}\n" })?;
-    out.flush()?;
-    progress.done();
     Ok(Counts { nodes, edges })
+}
+
+/// Writes `record` as the next element of an array, on a line of its own, after a comma unless
+/// it is the `first`.
+fn element(
+    out: &mut Output<'_, impl Write>,
+    first: &mut bool,
+    record: &Value,
+) -> Result<(), ExportError> {
+    out.write_all(if *first { b"\n" } else { b",\n" })?;
+    *first = false;
+    serde_json::to_writer(&mut *out, record).map_err(std::io::Error::from)?;
+    out.tick();
+    Ok(())
 }

@@ -18,6 +18,7 @@ pub mod ndjson;
 pub mod shape;
 
 use std::collections::BTreeSet;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use crate::model::{Direction, Edge, Kind, Node};
@@ -170,15 +171,22 @@ impl FileFormat {
         self,
         store: &Store,
         kinds: &Kinds,
-        out: impl std::io::Write,
+        out: impl Write,
         progress: &dyn Fn(u64),
     ) -> Result<Counts, ExportError> {
-        match self {
-            FileFormat::Ndjson => ndjson::write(store, kinds, out, progress),
-            FileFormat::Json => json::write(store, kinds, out, progress),
-            FileFormat::Graphml => graphml::write(store, kinds, out, progress),
-            FileFormat::Geojson => geojson::write(store, kinds, out, progress),
-        }
+        let mut out = Output {
+            out: BufWriter::new(out),
+            progress: Progress::new(progress),
+        };
+        let counts = match self {
+            FileFormat::Ndjson => ndjson::write(store, kinds, &mut out),
+            FileFormat::Json => json::write(store, kinds, &mut out),
+            FileFormat::Graphml => graphml::write(store, kinds, &mut out),
+            FileFormat::Geojson => geojson::write(store, kinds, &mut out),
+        }?;
+        out.flush()?;
+        out.progress.done();
+        Ok(counts)
     }
 }
 
@@ -259,6 +267,34 @@ impl<'a> Progress<'a> {
 
     fn done(&self) {
         (self.callback)(self.written);
+    }
+}
+
+/// Where a one-file format writes: the caller's writer, buffered, and the progress count.
+/// [`FileFormat::write`] makes it, and flushes it and reports the total once the format is done.
+struct Output<'a, W: Write> {
+    out: BufWriter<W>,
+    progress: Progress<'a>,
+}
+
+impl<W: Write> Output<'_, W> {
+    /// Counts one more record written.
+    fn tick(&mut self) {
+        self.progress.tick();
+    }
+}
+
+impl<W: Write> Write for Output<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 

@@ -6,34 +6,29 @@
 //! {"type":"edge","edgeType":"PARTICIPATES_IN","from":"enterprise:cccc",...,"to":"project:suramadu-bridge"}
 //! ```
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
+
+use serde_json::Value;
 
 use super::shape::{edge_json, node_json, write_tagged};
-use super::{each_edge, each_node, Counts, ExportError, Kinds, Progress};
+use super::{each_edge, each_node, Counts, ExportError, Kinds, Output};
 use crate::store::Store;
 
 /// Streams the selected nodes, then the edges between them, one JSON object per line.
-pub fn write(
+pub(super) fn write(
     store: &Store,
     kinds: &Kinds,
-    out: impl Write,
-    progress: &dyn Fn(u64),
+    out: &mut Output<'_, impl Write>,
 ) -> Result<Counts, ExportError> {
-    let mut out = BufWriter::new(out);
-    let mut progress = Progress::new(progress);
-    let nodes = each_node(store, kinds, |node| {
-        write_tagged(&mut out, "node", &node_json(&node))?;
-        out.write_all(b"\n")?;
-        progress.tick();
-        Ok(())
-    })?;
-    let edges = each_edge(store, kinds, |edge| {
-        write_tagged(&mut out, "edge", &edge_json(&edge))?;
-        out.write_all(b"\n")?;
-        progress.tick();
-        Ok(())
-    })?;
-    out.flush()?;
-    progress.done();
+    let nodes = each_node(store, kinds, |node| line(out, "node", &node_json(&node)))?;
+    let edges = each_edge(store, kinds, |edge| line(out, "edge", &edge_json(&edge)))?;
     Ok(Counts { nodes, edges })
+}
+
+/// Writes `record` on a line of its own, its `type` (`tag`) first.
+fn line(out: &mut Output<'_, impl Write>, tag: &str, record: &Value) -> Result<(), ExportError> {
+    write_tagged(out, tag, record)?;
+    out.write_all(b"\n")?;
+    out.tick();
+    Ok(())
 }

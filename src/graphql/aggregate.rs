@@ -58,40 +58,24 @@ impl AggregateQuery {
             None => store.ids_of_kind(Kind::Project)?,
         };
         let projects = Batch::load(store, &ids)?;
-        let link = |edge_type: EdgeType,
-                    direction: Direction|
-         -> async_graphql::Result<BTreeMap<Id, Vec<Id>>> {
-            Ok(store
-                .edges_of_many(&ids, Some(&[edge_type]), direction)?
-                .into_iter()
-                .map(|(id, edges)| (id, edges.into_iter().map(|e| e.other).collect()))
-                .collect())
-        };
+        // A project's keys along an edge: the IDs at the other end, read for every project at once.
+        let by_edge =
+            |edge_type: EdgeType, direction: Direction| -> async_graphql::Result<GroupKeys> {
+                let map: BTreeMap<Id, Vec<Id>> = store
+                    .edges_of_many(&ids, Some(&[edge_type]), direction)?
+                    .into_iter()
+                    .map(|(id, edges)| (id, edges.into_iter().map(|e| e.other).collect()))
+                    .collect();
+                Ok(Box::new(move |e| {
+                    map.get(e.id())
+                        .map(|v| v.iter().map(Id::to_string).collect())
+                        .unwrap_or_default()
+                }))
+            };
         let keys_of: GroupKeys = match group_by {
-            AggregateDimension::HostCountry => {
-                let map = link(EdgeType::LocatedIn, Direction::Out)?;
-                Box::new(move |e| {
-                    map.get(e.id())
-                        .map(|v| v.iter().map(Id::to_string).collect())
-                        .unwrap_or_default()
-                })
-            }
-            AggregateDimension::Sector => {
-                let map = link(EdgeType::InSector, Direction::Out)?;
-                Box::new(move |e| {
-                    map.get(e.id())
-                        .map(|v| v.iter().map(Id::to_string).collect())
-                        .unwrap_or_default()
-                })
-            }
-            AggregateDimension::Enterprise => {
-                let map = link(EdgeType::ParticipatesIn, Direction::In)?;
-                Box::new(move |e| {
-                    map.get(e.id())
-                        .map(|v| v.iter().map(Id::to_string).collect())
-                        .unwrap_or_default()
-                })
-            }
+            AggregateDimension::HostCountry => by_edge(EdgeType::LocatedIn, Direction::Out)?,
+            AggregateDimension::Sector => by_edge(EdgeType::InSector, Direction::Out)?,
+            AggregateDimension::Enterprise => by_edge(EdgeType::ParticipatesIn, Direction::In)?,
             AggregateDimension::Status => Box::new(|e| match &e.node.attrs {
                 NodeAttrs::Project(p) => vec![serde_json::to_value(p.status)
                     .ok()

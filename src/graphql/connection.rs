@@ -15,9 +15,13 @@ pub const DEFAULT_PAGE: i32 = 50;
 
 /// Declares an `#[Object]` impl whose paged resolvers name their Relay arguments after the
 /// parameter list, `[first, after]` or `[first, after, last, before]`; this macro adds them with
-/// their types and descriptions, as the last arguments, so each is written once.
+/// their types and descriptions, as the last arguments, so each is written once. A list of
+/// projects that can be filtered and ordered names those two arguments after a `;`
+/// (`[first, after, last, before; filter, order_by]`), and gets them, described, just before the
+/// Relay ones.
 ///
-/// The descriptions are literals because async-graphql takes nothing else in `desc`; the test
+/// The descriptions are literals because async-graphql takes nothing else in `desc` (not even a
+/// `const`: its attribute parser reads a string literal); the test
 /// `page_argument_descriptions_name_the_page_size_limit` keeps them true to [`MAX_PAGE`].
 /// The first two tokens are the `#[Object]` attribute, passed in from the call site so that
 /// the arguments a `complexity` expression names resolve in the caller's hygiene.
@@ -29,7 +33,10 @@ macro_rules! paged_object {
             $(
                 $(#[$attr:meta])*
                 $vis:vis async fn $name:ident ( $($params:tt)* )
-                $([$first:ident, $after:ident $(, $last:ident, $before:ident)?])?
+                $([
+                    $first:ident, $after:ident $(, $last:ident, $before:ident)?
+                    $(; $filter:ident, $order_by:ident)?
+                ])?
                 -> $ret:ty $body:block
             )*
         }
@@ -42,6 +49,14 @@ macro_rules! paged_object {
                 $vis async fn $name(
                     $($params)*
                     $(
+                        $(
+                            ,
+                            #[graphql(desc = "Keep only the projects this filter matches.")]
+                            $filter: Option<$crate::graphql::filter::ProjectFilter>,
+                            #[graphql(desc = "Sort order: entries apply in turn, ties broken by ID; ID order when \
+                                              absent.")]
+                            $order_by: Option<Vec<$crate::graphql::types::ProjectOrder>>
+                        )?
                         ,
                         #[graphql(desc = "Return at most this many rows from the start (at most the page size \
                                           limit, 500 by default; 50 when neither `first` nor `last` is given).")]

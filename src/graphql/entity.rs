@@ -7,6 +7,7 @@
 //! query therefore costs a few store calls per level, however many rows each level has.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use crate::model::{Direction, EdgeType, Id, Kind, Node, Role};
@@ -86,6 +87,25 @@ pub struct Batch {
     sources: Mutex<SourceCache>,
 }
 
+/// What `cache` holds under `key`, read by `read` on first use. The lock is held while reading,
+/// so siblings that ask at once wait for the one read rather than each making it.
+fn cached<K: Eq + Hash, V>(
+    cache: &Mutex<HashMap<K, Arc<V>>>,
+    what: &str,
+    key: K,
+    read: impl FnOnce() -> ApiResult<V>,
+) -> ApiResult<Arc<V>> {
+    let mut cache = cache
+        .lock()
+        .map_err(|_| ApiError::internal(&format!("poisoned {what} cache")))?;
+    if let Some(found) = cache.get(&key) {
+        return Ok(Arc::clone(found));
+    }
+    let value = Arc::new(read()?);
+    cache.insert(key, Arc::clone(&value));
+    Ok(value)
+}
+
 fn direction_key(direction: Direction) -> u8 {
     match direction {
         Direction::Out => 0,
@@ -136,18 +156,9 @@ impl Batch {
     /// first use. Neighbours keep the order of their edge keys.
     pub fn links(&self, id: &Id, types: &[EdgeType], direction: Direction) -> ApiResult<Vec<Link>> {
         let key = (types.to_vec(), direction_key(direction));
-        let mut cache = self
-            .links
-            .lock()
-            .map_err(|_| ApiError::internal("poisoned links cache"))?;
-        let all = match cache.get(&key) {
-            Some(all) => Arc::clone(all),
-            None => {
-                let all = Arc::new(self.read_links(types, direction)?);
-                cache.insert(key, Arc::clone(&all));
-                all
-            }
-        };
+        let all = cached(&self.links, "links", key, || {
+            self.read_links(types, direction)
+        })?;
         Ok(all.get(id).cloned().unwrap_or_default())
     }
 
@@ -160,13 +171,7 @@ impl Batch {
             .store
             .edges_of_many(&self.ids, Some(types), direction)?;
         self.note_cited(edges.values().flatten());
-        let mut far: Vec<Id> = edges.values().flatten().map(|e| e.other.clone()).collect();
-        far.sort();
-        far.dedup();
-        let entities: HashMap<Id, Entity> = Batch::load(&self.store, &far)?
-            .into_iter()
-            .map(|e| (e.id().clone(), e))
-            .collect();
+        let entities = self.far_ends(edges.values().flatten())?;
         Ok(edges
             .into_iter()
             .map(|(id, edges)| {
@@ -188,20 +193,13 @@ impl Batch {
     /// without reading the nodes at their far ends.
     fn edges(&self, types: &[EdgeType], direction: Direction) -> ApiResult<EdgesById> {
         let key = (types.to_vec(), direction_key(direction));
-        let mut cache = self
-            .edges
-            .lock()
-            .map_err(|_| ApiError::internal("poisoned edges cache"))?;
-        if let Some(edges) = cache.get(&key) {
-            return Ok(Arc::clone(edges));
-        }
-        let edges = Arc::new(
-            self.store
-                .edges_of_many(&self.ids, Some(types), direction)?,
-        );
-        self.note_cited(edges.values().flatten());
-        cache.insert(key, Arc::clone(&edges));
-        Ok(edges)
+        cached(&self.edges, "edges", key, || {
+            let edges = self
+                .store
+                .edges_of_many(&self.ids, Some(types), direction)?;
+            self.note_cited(edges.values().flatten());
+            Ok(edges)
+        })
     }
 
     /// One page of `id`'s neighbours over `types`, cut before any neighbour is read.
@@ -256,18 +254,7 @@ impl Batch {
         key: PageKey,
         cut: impl FnOnce() -> ApiResult<BTreeMap<&'b Id, ApiResult<Page<EdgeRef>>>>,
     ) -> ApiResult<Page<Link>> {
-        let mut cache = self
-            .pages
-            .lock()
-            .map_err(|_| ApiError::internal("poisoned pages cache"))?;
-        let pages = match cache.get(&key) {
-            Some(pages) => Arc::clone(pages),
-            None => {
-                let pages = Arc::new(self.read_far_ends(cut()?)?);
-                cache.insert(key, Arc::clone(&pages));
-                pages
-            }
-        };
+        let pages = cached(&self.pages, "pages", key, || self.read_far_ends(cut()?))?;
         pages
             .get(id)
             .cloned()
@@ -331,17 +318,8 @@ impl Batch {
         &self,
         cut: BTreeMap<&Id, ApiResult<Page<EdgeRef>>>,
     ) -> ApiResult<BTreeMap<Id, ApiResult<Page<Link>>>> {
-        let mut far: Vec<Id> = cut
-            .values()
-            .flatten()
-            .flat_map(|page| page.rows.iter().map(|(_, e)| e.other.clone()))
-            .collect();
-        far.sort();
-        far.dedup();
-        let entities: HashMap<Id, Entity> = Batch::load(&self.store, &far)?
-            .into_iter()
-            .map(|e| (e.id().clone(), e))
-            .collect();
+        let edges = cut.values().flatten().flat_map(|page| &page.rows);
+        let entities = self.far_ends(edges.map(|(_, edge)| edge))?;
         let pages: BTreeMap<Id, ApiResult<Page<Link>>> = cut
             .into_iter()
             .map(|(near, page)| {
@@ -368,6 +346,20 @@ impl Batch {
             })
             .collect();
         Ok(pages)
+    }
+
+    /// The nodes at the far ends of `edges`, read in one call as the next level's batch.
+    fn far_ends<'e>(
+        &self,
+        edges: impl Iterator<Item = &'e EdgeRef>,
+    ) -> ApiResult<HashMap<Id, Entity>> {
+        let mut far: Vec<Id> = edges.map(|e| e.other.clone()).collect();
+        far.sort();
+        far.dedup();
+        Ok(Batch::load(&self.store, &far)?
+            .into_iter()
+            .map(|e| (e.id().clone(), e))
+            .collect())
     }
 
     /// Remembers the sources `edges` cite, so that the first `sources` call reads them along

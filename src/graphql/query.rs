@@ -14,9 +14,7 @@ use super::connection::{
 use super::entity::{Batch, Entity};
 use super::enums::{NodeKind, SectorTier};
 use super::error::{ApiError, ApiResult};
-use super::filter::{
-    parse_id, resolve_country, tier_of, EnterpriseFilter, Evaluator, ProjectFilter, ZoneFilter,
-};
+use super::filter::{parse_id, resolve_country, tier_of, EnterpriseFilter, Evaluator, ZoneFilter};
 use super::graph::GraphQuery;
 use super::search::SearchQuery;
 use super::types::*;
@@ -245,15 +243,8 @@ paged_object! {
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
         async fn projects(
             &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<
-                ProjectFilter,
-            >,
-            #[graphql(
-                desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent."
-            )]
-            order_by: Option<Vec<ProjectOrder>>
-        ) [first, after, last, before] -> async_graphql::Result<ProjectConnection> {
+            ctx: &Context<'_>
+        ) [first, after, last, before; filter, order_by] -> async_graphql::Result<ProjectConnection> {
             let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
             if filter.is_none() && order_by.as_ref().is_none_or(Vec::is_empty) {
                 return Ok(ProjectConnection::from_page(id_ordered_page(

@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use actix_web::guard::GuardContext;
 use actix_web::http::header;
-use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 use async_graphql::parser::types::OperationType;
@@ -17,10 +16,7 @@ use async_graphql::{Data, Executor, Request, Response};
 use async_graphql_actix_web::GraphQLSubscription;
 use futures_util::stream::{self, BoxStream, StreamExt};
 
-use super::graphql::{
-    build_request, read_body, refused, request_error, resolve_document, selected_operations, Body,
-    MediaType,
-};
+use super::graphql::{prepare, read_request, selected_operations, Answer, MediaType, Refused};
 use super::persisted::{PersistedDocuments, Refusal};
 use super::AppState;
 use crate::graphql::error::{coded_error, ErrorCode};
@@ -122,39 +118,16 @@ pub fn accepts_event_stream(ctx: &GuardContext<'_>) -> bool {
 /// `POST /graphql` accepting `text/event-stream`: the `graphql-sse` protocol's
 /// distinct-connections mode, one operation per connection.
 pub async fn events(payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
-    let body = match read_body(payload, state.limits.max_body_bytes).await {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    let body = match serde_json::from_slice::<Body>(&body) {
-        Ok(body) => body,
-        Err(e) => {
-            let message = format!("the body is not a GraphQL request in JSON: {e}");
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                MediaType::Json,
-                ErrorCode::BadUserInput,
-                message,
-            );
-        }
-    };
+    stream_events(payload, &state)
+        .await
+        .unwrap_or_else(Refused::into_response)
+}
+
+async fn stream_events(payload: web::Payload, state: &AppState) -> Answer {
+    let body = read_request(payload, state.limits.max_body_bytes, MediaType::Json).await?;
     // Persisted and trusted documents apply to subscriptions as to queries.
-    let document = match resolve_document(&state, body.query, body.extensions.as_ref()) {
-        Ok(document) => document,
-        Err(refusal) => return refused(MediaType::Json, refusal),
-    };
-    let request = match build_request(&document, body.variables, body.operation_name) {
-        Ok(request) => request,
-        Err(message) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                MediaType::Json,
-                ErrorCode::BadUserInput,
-                message,
-            )
-        }
-    };
-    let responses = LiveExecutor::new(&state).execute_stream(request, None);
+    let (_, request) = prepare(state, MediaType::Json, body)?;
+    let responses = LiveExecutor::new(state).execute_stream(request, None);
     let events = responses
         .map(|response| {
             let json = serde_json::to_string(&response).unwrap_or_else(|_| "{}".into());
@@ -164,10 +137,10 @@ pub async fn events(payload: web::Payload, state: web::Data<AppState>) -> HttpRe
             "event: complete\ndata:\n\n".to_owned()
         }))
         .map(|event| Ok::<_, actix_web::Error>(Bytes::from(event)));
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type(EVENT_STREAM)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         // Proxies such as nginx would otherwise hold events back in their buffers.
         .insert_header(("x-accel-buffering", "no"))
-        .streaming(events)
+        .streaming(events))
 }

@@ -46,15 +46,8 @@ node_object!(
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
         async fn projects(
             &self,
-            ctx: &Context<'_>,
-            #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<
-                ProjectFilter,
-            >,
-            #[graphql(
-                desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent."
-            )]
-            order_by: Option<Vec<ProjectOrder>>
-        ) [first, after, last, before] -> async_graphql::Result<ProjectConnection> {
+            ctx: &Context<'_>
+        ) [first, after, last, before; filter, order_by] -> async_graphql::Result<ProjectConnection> {
             let args = PageArgs::new(ctx, first, after.as_ref(), last, before.as_ref());
             if order_by.as_ref().is_none_or(Vec::is_empty) {
                 let kept = Kept {

@@ -36,15 +36,8 @@ node_object!(
                 default = true,
                 desc = "Include the projects of sub-sectors (true by default)."
             )]
-            include_subsectors: bool,
-            #[graphql(desc = "Keep only the projects this filter matches.")] filter: Option<
-                ProjectFilter,
-            >,
-            #[graphql(
-                desc = "Sort order: entries apply in turn, ties broken by ID; ID order when absent."
-            )]
-            order_by: Option<Vec<ProjectOrder>>
-        ) [first, after, last, before] -> async_graphql::Result<ProjectConnection> {
+            include_subsectors: bool
+        ) [first, after, last, before; filter, order_by] -> async_graphql::Result<ProjectConnection> {
             let store = store(ctx);
             let mut sectors = vec![self.0.id().clone()];
             if include_subsectors {

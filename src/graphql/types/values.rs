@@ -28,17 +28,7 @@ pub struct Money {
     /// What the figure measures: "total cost", "China Exim loan", ...
     pub label: Option<String>,
     #[graphql(skip)]
-    source_ids: Vec<Id>,
-    #[graphql(skip)]
-    batch: Arc<Batch>,
-}
-
-#[ComplexObject]
-impl Money {
-    /// Where the figure comes from.
-    async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
-        Ok(source_objects(&self.batch, &self.source_ids)?)
-    }
+    cited: Cited,
 }
 
 /// A measured size: capacity, length, area, throughput.
@@ -54,18 +44,29 @@ pub struct Quantity {
     /// What is measured, or the figure as the source wrote it when converted.
     pub label: Option<String>,
     #[graphql(skip)]
-    source_ids: Vec<Id>,
-    #[graphql(skip)]
+    cited: Cited,
+}
+
+/// The sources a figure cites, and the batch to read them through.
+struct Cited {
+    ids: Vec<Id>,
     batch: Arc<Batch>,
 }
 
-#[ComplexObject]
-impl Quantity {
-    /// Where the figure comes from.
-    async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
-        Ok(source_objects(&self.batch, &self.source_ids)?)
-    }
+/// The `sources` field of [`Money`] and [`Quantity`], written once for both.
+macro_rules! figure_sources {
+    ($($figure:ident),+) => {$(
+        #[ComplexObject]
+        impl $figure {
+            /// Where the figure comes from.
+            async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
+                Ok(source_objects(&self.cited.batch, &self.cited.ids)?)
+            }
+        }
+    )+};
 }
+
+figure_sources!(Money, Quantity);
 
 pub(super) fn money(m: &model::Money, batch: &Arc<Batch>) -> Money {
     Money {
@@ -75,8 +76,10 @@ pub(super) fn money(m: &model::Money, batch: &Arc<Batch>) -> Money {
         usd: m.usd,
         approximate: m.approximate,
         label: m.label.clone(),
-        source_ids: m.sources.clone(),
-        batch: Arc::clone(batch),
+        cited: Cited {
+            ids: m.sources.clone(),
+            batch: Arc::clone(batch),
+        },
     }
 }
 
@@ -86,8 +89,10 @@ pub(super) fn quantity(q: &model::Quantity, batch: &Arc<Batch>) -> Quantity {
         unit: q.unit.clone(),
         approximate: q.approximate,
         label: q.label.clone(),
-        source_ids: q.sources.clone(),
-        batch: Arc::clone(batch),
+        cited: Cited {
+            ids: q.sources.clone(),
+            batch: Arc::clone(batch),
+        },
     }
 }
 
