@@ -178,7 +178,12 @@ const LOCK_WAIT: Duration = Duration::from_secs(2);
 /// just closed — as [`Store::build`] does to verify what it wrote — can find it still locked.
 /// Waits a bounded time for that lock; any other error, or a lock held longer, is returned.
 fn open_db(path: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
-    let deadline = Instant::now() + LOCK_WAIT;
+    open_db_waiting(path, cache_bytes, LOCK_WAIT)
+}
+
+/// [`open_db`], waiting up to `wait` for the lock.
+fn open_db_waiting(path: &Path, cache_bytes: u64, wait: Duration) -> Result<sled::Db, StoreError> {
+    let deadline = Instant::now() + wait;
     loop {
         match sled::Config::new()
             .path(path)
