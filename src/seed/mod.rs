@@ -71,31 +71,35 @@ impl SeedFiles {
 
     /// Every `*.json` file directly inside `dir`.
     pub fn from_dir(dir: &Path) -> Result<SeedFiles, SeedError> {
-        let io = |source| SeedError::Io {
-            path: dir.to_owned(),
-            source,
-        };
         let mut files = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(io)? {
-            let path = entry.map_err(io)?.path();
-            if path.is_file() && path.extension().is_some_and(|e| e == "json") {
-                let text = std::fs::read_to_string(&path).map_err(|source| SeedError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                files.push((name, text));
-            }
+        for name in json_file_names(dir)? {
+            let path = dir.join(&name);
+            let text =
+                std::fs::read_to_string(&path).map_err(|source| SeedError::Io { path, source })?;
+            files.push((name, text));
         }
-        files.sort();
         Ok(SeedFiles {
             files,
             origin: dir.display().to_string(),
         })
     }
+}
+
+/// The names of the `*.json` files directly inside `dir`, in name order.
+fn json_file_names(dir: &Path) -> Result<Vec<String>, SeedError> {
+    let io = |source| SeedError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "json") {
+            names.extend(path.file_name().map(|n| n.to_string_lossy().into_owned()));
+        }
+    }
+    names.sort();
+    Ok(names)
 }
 
 /// A record as read, with where it stands in its file.

@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 use super::files::RecordOf;
 use super::report::{SourceText, Step};
 use super::validate::{check_record, links_in_cycles, ParentLink};
-use super::{checks, convert, Located, SeedError, SeedFiles, EMBEDDED};
+use super::{checks, convert, json_file_names, Located, SeedError, SeedFiles, EMBEDDED};
 use crate::model::{Edge, Id, Kind, Node};
 
 /// Where seed files are read from.
@@ -56,20 +56,7 @@ impl Input {
                 .filter_map(|f| f.path().to_str())
                 .map(str::to_owned)
                 .collect(),
-            Input::Dir(dir) => {
-                let io = |source| SeedError::Io {
-                    path: dir.clone(),
-                    source,
-                };
-                let mut names = Vec::new();
-                for entry in std::fs::read_dir(dir).map_err(io)? {
-                    let path = entry.map_err(io)?.path();
-                    if path.is_file() {
-                        names.extend(path.file_name().and_then(|n| n.to_str()).map(str::to_owned));
-                    }
-                }
-                names
-            }
+            Input::Dir(dir) => json_file_names(dir)?,
         };
         names.retain(|name| name.ends_with(".json") && name != checks::RATES_FILE);
         names.sort();
