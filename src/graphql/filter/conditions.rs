@@ -15,12 +15,10 @@ impl BoolFilter for ProjectFilter {
 
     fn conditions<'f>(&'f self, ev: &Evaluator<'_>, c: &mut Conditions<'f>) -> ApiResult<()> {
         if let Some(codes) = &self.host_country {
-            c.sets
-                .push(ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?);
+            c.sets.push(ev.located_in(codes)?);
         }
         if let Some(sectors) = &self.sector {
-            c.sets
-                .push(ev.linked_to(&ev.sectors(sectors)?, EdgeType::InSector, Direction::In)?);
+            c.sets.push(ev.in_sectors(sectors)?);
         }
         let roles: Option<Vec<model::Role>> = self
             .role
@@ -109,15 +107,14 @@ impl BoolFilter for EnterpriseFilter {
             )?);
         }
         if let Some(sectors) = &self.sector {
-            c.sets
-                .push(ev.linked_to(&ev.sectors(sectors)?, EdgeType::InSector, Direction::In)?);
+            c.sets.push(ev.in_sectors(sectors)?);
         }
         if let Some(groups) = &self.group {
             c.sets
                 .push(ev.enterprise_groups(groups)?.into_iter().collect());
         }
         if let Some(codes) = &self.active_in {
-            let places = ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?;
+            let places = ev.located_in(codes)?;
             let places: Vec<Id> = places.into_iter().collect();
             let mut set = ev.linked_to(&places, EdgeType::ParticipatesIn, Direction::In)?;
             set.extend(ev.linked_to(&places, EdgeType::Develops, Direction::In)?);
@@ -136,15 +133,13 @@ impl BoolFilter for ZoneFilter {
 
     fn conditions<'f>(&'f self, ev: &Evaluator<'_>, c: &mut Conditions<'f>) -> ApiResult<()> {
         if let Some(codes) = &self.host_country {
-            c.sets
-                .push(ev.linked_to(&ev.countries(codes)?, EdgeType::LocatedIn, Direction::In)?);
+            c.sets.push(ev.located_in(codes)?);
         }
         if let Some(list) = &self.status {
             c.sets.push(ev.with_status(Kind::Zone, list)?);
         }
         if let Some(sectors) = &self.sector {
-            c.sets
-                .push(ev.linked_to(&ev.sectors(sectors)?, EdgeType::InSector, Direction::In)?);
+            c.sets.push(ev.in_sectors(sectors)?);
         }
         if let Some(developers) = &self.developer {
             c.sets.push(ev.linked_to(

@@ -210,6 +210,17 @@ impl<'s> Evaluator<'s> {
         Ok(set)
     }
 
+    /// Nodes located in any of the countries `codes` name: projects and zones by host country,
+    /// and the places an enterprise is active in.
+    pub(super) fn located_in(&self, codes: &[String]) -> ApiResult<IdSet> {
+        self.linked_to(&self.countries(codes)?, EdgeType::LocatedIn, Direction::In)
+    }
+
+    /// Nodes in any of the sectors `ids` name or their sub-sectors.
+    pub(super) fn in_sectors(&self, ids: &[ID]) -> ApiResult<IdSet> {
+        self.linked_to(&self.sectors(ids)?, EdgeType::InSector, Direction::In)
+    }
+
     /// `ids` and everything below them over `edge_type` (sub-sectors, subsidiaries), each once,
     /// in ID order.
     fn with_descendants(&self, ids: &[Id], edge_type: EdgeType) -> ApiResult<Vec<Id>> {
