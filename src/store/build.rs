@@ -74,6 +74,30 @@ impl StoreWriter {
 
     /// Adds a node with its index entries. Each ID is added once.
     pub fn add_node(&mut self, node: &Node) -> Result<(), StoreError> {
+        let pushed = self.push_node(node);
+        self.with_cause(pushed)
+    }
+
+    /// Adds an edge, in both directions. Each `(from, type, to)` is added once.
+    pub fn add_edge(&mut self, edge: &Edge) -> Result<(), StoreError> {
+        let pushed = self.push_edge(edge);
+        self.with_cause(pushed)
+    }
+
+    /// A push refused because a loader thread stopped becomes the error that stopped it, so
+    /// that a full disk says so.
+    fn with_cause(&mut self, pushed: Result<(), StoreError>) -> Result<(), StoreError> {
+        match pushed {
+            Err(StoreError::LoaderStopped) => Err(self
+                .loader
+                .stop()
+                .err()
+                .unwrap_or(StoreError::LoaderStopped)),
+            other => other,
+        }
+    }
+
+    fn push_node(&mut self, node: &Node) -> Result<(), StoreError> {
         let key = keys::node(&node.id);
         self.nodes.push(&self.loader, &key, &encode(&key, node)?)?;
         for (key, value) in ordered::entries(node)? {
@@ -109,8 +133,7 @@ impl StoreWriter {
         Ok(())
     }
 
-    /// Adds an edge, in both directions. Each `(from, type, to)` is added once.
-    pub fn add_edge(&mut self, edge: &Edge) -> Result<(), StoreError> {
+    fn push_edge(&mut self, edge: &Edge) -> Result<(), StoreError> {
         let key = keys::adjacency(&edge.from, edge.edge_type, &edge.to);
         let value = encode(&key, &edge.props)?;
         self.out.push(&self.loader, &key, &value)?;
@@ -157,7 +180,7 @@ impl StoreWriter {
             kinds,
             edges,
         } = self;
-        for load in [
+        let sent = [
             &mut nodes,
             &mut out,
             &mut inn,
@@ -165,10 +188,12 @@ impl StoreWriter {
             &mut by_status,
             &mut by_year,
             &mut search,
-        ] {
-            load.send(&loader)?;
-        }
+        ]
+        .into_iter()
+        .try_for_each(|load| load.send(&loader));
+        // A loader's own error first: a refused send only says that a loader stopped.
         loader.finish()?;
+        sent?;
         // Every tree handle is let go before the store is closed below.
         drop((nodes, out, inn, ordered, by_status, by_year, search));
         let counts_tree = db.open_tree("facet_counts")?;

@@ -161,7 +161,8 @@ impl Loader {
         self.stop()
     }
 
-    fn stop(&mut self) -> Result<(), StoreError> {
+    /// Stops every lane; the first error any insert met. Runs sent afterwards are refused.
+    pub(super) fn stop(&mut self) -> Result<(), StoreError> {
         let mut result = Ok(());
         for lane in self.lanes.drain(..) {
             drop(lane.jobs);
