@@ -14,7 +14,7 @@ use crate::export::{DirFormat, ExportError, FileFormat, Kinds};
 use crate::model::Kind;
 use crate::seed::stream::{Input, StreamError};
 use crate::seed::{self, SeedError, SeedFiles};
-use crate::store::{report_progress, Access, DataDir, Store};
+use crate::store::{Access, DataDir, Store};
 
 pub use args::{
     unknown_env_vars, Cli, Command, DataArgs, ExportArgs, ExportFormat, GenerateArgs, QueryArgs,
@@ -108,7 +108,7 @@ fn seed_command(args: SeedArgs) -> anyhow::Result<()> {
             for edge in &edges {
                 writer.add_edge(edge)?;
             }
-            report_progress(writer, &progress);
+            writer.report_progress(&progress);
             Ok(())
         })
     });

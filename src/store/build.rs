@@ -34,6 +34,8 @@ pub struct StoreWriter {
     facet_counts: BTreeMap<Vec<u8>, u64>,
     kinds: BTreeMap<Kind, u64>,
     edges: u64,
+    /// Records added when progress was last reported.
+    reported: u64,
 }
 
 impl StoreWriter {
@@ -64,12 +66,22 @@ impl StoreWriter {
             facet_counts: BTreeMap::new(),
             kinds: BTreeMap::new(),
             edges: 0,
+            reported: 0,
         })
     }
 
     /// How many nodes and edges were added so far.
     pub fn records(&self) -> u64 {
         self.kinds.values().sum::<u64>() + self.edges
+    }
+
+    /// Calls `progress` with the records added so far, once in 1,024 or more.
+    pub fn report_progress(&mut self, progress: &dyn Fn(u64)) {
+        let records = self.records();
+        if records >= self.reported + 1024 {
+            self.reported = records;
+            progress(records);
+        }
     }
 
     /// Adds a node with its index entries. Each ID is added once.
@@ -151,11 +163,11 @@ impl StoreWriter {
     ) -> Result<(), StoreError> {
         for node in &dataset.nodes {
             self.add_node(node)?;
-            report_progress(self, progress);
+            self.report_progress(progress);
         }
         for edge in &dataset.edges {
             self.add_edge(edge)?;
-            report_progress(self, progress);
+            self.report_progress(progress);
         }
         progress(self.records());
         Ok(())
@@ -179,6 +191,7 @@ impl StoreWriter {
             facet_counts,
             kinds,
             edges,
+            reported: _,
         } = self;
         let sent = [
             &mut nodes,
@@ -382,14 +395,6 @@ fn join<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// Calls `progress` with the records added so far, once in 1,024.
-pub fn report_progress(writer: &StoreWriter, progress: &dyn Fn(u64)) {
-    let records = writer.records();
-    if records.is_multiple_of(1024) {
-        progress(records);
-    }
-}
-
 /// Writes the `degree` tree from one pass over each adjacency tree, whose keys come grouped
 /// by near end, type and far kind: memory stays flat however many edges there are.
 fn write_degrees(db: &sled::Db, out: &sled::Tree, inn: &sled::Tree) -> Result<(), StoreError> {
@@ -489,4 +494,36 @@ pub(crate) fn rewrite_format(store: Store, version: u8) {
         .and_then(|meta| meta.insert(META_FORMAT, &[version]))
         .expect("the format byte is rewritten");
     db.flush().expect("the rewrite is flushed");
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::model::{EdgeType, Id};
+
+    #[test]
+    fn progress_is_heard_every_1024_records_whatever_each_add_brings() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut writer = StoreWriter::create(&dir.path().join("store")).expect("a writer");
+        let heard = RefCell::new(Vec::new());
+        let progress = |n| heard.borrow_mut().push(n);
+        let id = |i: usize| Id::parse(&format!("project:p{i}")).expect("an ID");
+        // Three edges at a time, as a record with three edges adds them: 1,024 is never a
+        // multiple of what has been added when progress is asked.
+        for i in 0..1000 {
+            for j in 0..3 {
+                let edge = Edge {
+                    from: id(i),
+                    edge_type: EdgeType::InSector,
+                    to: id(j),
+                    props: EdgeProps::default(),
+                };
+                writer.add_edge(&edge).expect("the edge is added");
+            }
+            writer.report_progress(&progress);
+        }
+        assert_eq!(heard.into_inner(), vec![1026, 2052]);
+    }
 }

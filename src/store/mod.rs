@@ -43,7 +43,7 @@ use crate::model::{Direction, Edge, EdgeProps, EdgeType, Id, Kind};
 
 #[cfg(test)]
 pub(crate) use build::rewrite_format;
-pub use build::{dataset_digest, report_progress, StoreWriter};
+pub use build::{dataset_digest, StoreWriter};
 pub use error::StoreError;
 pub use live::{LiveStore, Reload};
 pub use swap::{DataDir, Sweep, DEFAULT_GENERATIONS};
