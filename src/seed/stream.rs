@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 use super::files::RecordOf;
 use super::report::{SourceText, Step};
 use super::validate::{check_record, links_in_cycles, ParentLink};
-use super::{checks, convert, json_file_names, Located, SeedError, SeedFiles, EMBEDDED};
+use super::{checks, convert, json_file_names, Located, SeedError, EMBEDDED};
 use crate::model::{Edge, Id, Kind, Node};
 
 /// Where seed files are read from.
@@ -32,19 +32,11 @@ pub enum Input {
 }
 
 impl Input {
-    /// Where the files came from, as [`SeedFiles::origin`] says it.
+    /// Where the files came from, as [`super::SeedFiles::origin`] says it.
     pub fn origin(&self) -> String {
         match self {
             Input::Embedded => "embedded".to_owned(),
             Input::Dir(dir) => dir.display().to_string(),
-        }
-    }
-
-    /// Reads every file whole, for [`super::load`].
-    pub fn read_all(&self) -> Result<SeedFiles, SeedError> {
-        match self {
-            Input::Embedded => Ok(SeedFiles::embedded()),
-            Input::Dir(dir) => SeedFiles::from_dir(dir),
         }
     }
 
@@ -337,6 +329,7 @@ impl<'de, T, S: for<'s> DeserializeSeed<'s, Value = T>> Visitor<'de> for &mut Re
 mod tests {
     use super::*;
     use crate::model::Dataset;
+    use crate::seed::SeedFiles;
 
     fn streamed(input: &Input) -> Result<Dataset, StreamError<std::convert::Infallible>> {
         let mut dataset = Dataset::default();

@@ -279,7 +279,7 @@ pub fn check(records: &[Located<'_>], problems: &mut Vec<Problem>) {
 }
 
 /// A problem when a record's ID is of another kind than its file holds.
-pub(super) fn check_file_kind(located: &Located<'_>) -> Option<Problem> {
+fn check_file_kind(located: &Located<'_>) -> Option<Problem> {
     let id = located.record.id();
     let file_kind = kind_of_record(&located.record);
     (id.kind() != file_kind).then(|| {
