@@ -135,7 +135,7 @@ pub fn indexed_projects(
     )?;
     let has_next_page = ids.len() > size;
     ids.truncate(size);
-    let total = count(store, &test, field)?;
+    let total = count(store, &test)?;
     let entities = Batch::load(store, &ids)?;
     let rows: Vec<(String, Entity)> = entities.into_iter().map(|e| (cursor(e.id()), e)).collect();
     let info = PageInfo {
@@ -148,8 +148,8 @@ pub fn indexed_projects(
 }
 
 /// How many projects the filter keeps: from the status-and-start-year counts when those are
-/// all it tests, else by a walk over the whole index (logged, since it grows with the store).
-fn count(store: &Store, test: &FacetTest, field: SortField) -> ApiResult<usize> {
+/// all it tests, else by testing every project's facets (logged, since it grows with the store).
+fn count(store: &Store, test: &FacetTest) -> ApiResult<usize> {
     if test.completion_year.is_none() && test.value_usd.is_none() {
         let years = test
             .start_year
@@ -158,16 +158,12 @@ fn count(store: &Store, test: &FacetTest, field: SortField) -> ApiResult<usize> 
         return Ok(usize::try_from(total).unwrap_or(usize::MAX));
     }
     let before = store.index_entries_read();
-    let mut total = 0usize;
-    store.walk_projects(field, None, false, None, &mut |_, facets| {
-        total += usize::from(test.matches(facets));
-        true
-    })?;
+    let total = store.count_projects_where(&|facets| test.matches(facets))?;
     tracing::debug!(
         entries = store.index_entries_read() - before,
-        "counted a project filter by walking the whole ordered index"
+        "counted a project filter by testing every project's facets"
     );
-    Ok(total)
+    Ok(usize::try_from(total).unwrap_or(usize::MAX))
 }
 
 /// Logs what a list answered without an index plan read, so that its cost is visible.

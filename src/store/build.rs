@@ -27,7 +27,7 @@ pub struct StoreWriter {
     nodes: TreeLoad,
     out: TreeLoad,
     inn: TreeLoad,
-    ordered: TreeLoad,
+    ordered: ordered::IndexBuilder,
     by_status: TreeLoad,
     by_year: TreeLoad,
     search: TreeLoad,
@@ -58,7 +58,7 @@ impl StoreWriter {
             nodes: load("nodes", Shape::Records, 0)?,
             out: load("out", Shape::Records, 1)?,
             inn: load("in", Shape::Records, 1)?,
-            ordered: load("ordered", Shape::Records, 0)?,
+            ordered: ordered::IndexBuilder::default(),
             by_status: load("by_status", Shape::IdLists, 0)?,
             by_year: load("by_year", Shape::IdLists, 0)?,
             search: load("search", Shape::IdLists, 0)?,
@@ -112,9 +112,7 @@ impl StoreWriter {
     fn push_node(&mut self, node: &Node) -> Result<(), StoreError> {
         let key = keys::node(&node.id);
         self.nodes.push(&self.loader, &key, &encode(&key, node)?)?;
-        for (key, value) in ordered::entries(node)? {
-            self.ordered.push(&self.loader, &key, &value)?;
-        }
+        self.ordered.add(node);
         if let Some(facets) = ordered::Facets::of(node) {
             *self
                 .facet_counts
@@ -184,7 +182,7 @@ impl StoreWriter {
             mut nodes,
             mut out,
             mut inn,
-            mut ordered,
+            ordered,
             mut by_status,
             mut by_year,
             mut search,
@@ -197,7 +195,6 @@ impl StoreWriter {
             &mut nodes,
             &mut out,
             &mut inn,
-            &mut ordered,
             &mut by_status,
             &mut by_year,
             &mut search,
@@ -208,7 +205,8 @@ impl StoreWriter {
         loader.finish()?;
         sent?;
         // Every tree handle is let go before the store is closed below.
-        drop((nodes, out, inn, ordered, by_status, by_year, search));
+        drop((nodes, out, inn, by_status, by_year, search));
+        ordered.build().write(&path)?;
         let counts_tree = db.open_tree("facet_counts")?;
         for (key, count) in facet_counts {
             counts_tree.insert(key, &count.to_be_bytes())?;
@@ -336,9 +334,11 @@ impl Store {
                 )));
             }
         }
-        for entry in self.ordered.iter() {
-            let (key, value) = entry?;
-            let _: ordered::Facets = decode(&key, &value)?;
+        let projects = self.meta.count_of(Kind::Project);
+        if self.ordered_index()?.len() as u64 != projects {
+            return Err(corrupt(format!(
+                "its ordered index does not hold the {projects} projects that meta counts"
+            )));
         }
         for index in [&self.by_status, &self.by_year, &self.search] {
             for entry in index.iter() {

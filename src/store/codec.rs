@@ -9,7 +9,8 @@ use serde::Serialize;
 /// Bumped whenever the encoding of any stored record, or the layout of any tree, changes.
 /// 2: the index trees hold one key per value with a list of IDs, not one key per ID.
 /// 3: `in` values carry the edge's properties; the `degree` tree counts each node's edges.
-pub const FORMAT_VERSION: u8 = 3;
+/// 4: the ordered index is a file beside the trees, no longer the `ordered` tree.
+pub const FORMAT_VERSION: u8 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {

@@ -7,11 +7,11 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use super::codec::FORMAT_VERSION;
-use super::Store;
+use super::{ordered, Store};
 use crate::seed::{self, SeedFiles};
 
 /// Every entry of every tree, one line each: `tree key value`, the key with non-ASCII bytes
-/// escaped and the value in hex; trees and keys in order.
+/// escaped and the value in hex; trees and keys in order. Then the ordered index's file, in hex.
 fn dump(store: &Store) -> String {
     let mut lines = String::new();
     let mut names = store.db.tree_names();
@@ -25,6 +25,8 @@ fn dump(store: &Store) -> String {
             let _ = writeln!(lines, "{name} {key} {}", hex::encode(value));
         }
     }
+    let index = std::fs::read(store.path.join(ordered::FILE)).expect("the ordered index reads");
+    let _ = writeln!(lines, "{} {}", ordered::FILE, hex::encode(index));
     lines
 }
 

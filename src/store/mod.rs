@@ -13,7 +13,11 @@
 //! - `by_status`, `by_year`: kind-scoped indexes for project and zone status and start year;
 //!   each key holds the list of its IDs.
 //! - `search`: folded name tokens (see `crate::text`) → list of IDs.
+//! - `facet_counts`: projects per status and start year.
 //! - `meta`: format version, dataset digest, counts, origin.
+//!
+//! Beside the trees, in the same directory, the [`ordered`] index: projects in every sort order
+//! the API pages through, an immutable file loaded into memory.
 //!
 //! A store is written once, by [`Store::build`], into a directory nobody reads yet; see
 //! [`swap`] for how it then replaces the live one, and [`live`] for how a running server follows.
@@ -118,7 +122,8 @@ pub struct Store {
     out: sled::Tree,
     inn: sled::Tree,
     degree: sled::Tree,
-    ordered: sled::Tree,
+    /// Loaded when the store opens for queries, or when first walked (see [`ordered`]).
+    ordered_index: std::sync::OnceLock<ordered::OrderedIndex>,
     facet_counts: sled::Tree,
     by_status: sled::Tree,
     by_year: sled::Tree,
@@ -131,7 +136,7 @@ pub struct Store {
     /// Node records looked up (from the cache or decoded); lets tests prove that a page reads
     /// its rows, not the whole list.
     decoded: AtomicU64,
-    /// `ordered` entries read by project walks.
+    /// Ordered-index entries read by project walks and counts.
     index_entries: AtomicU64,
 }
 

@@ -1,18 +1,33 @@
 //! Projects in sorted order, for filtered and ordered lists that cost what their page costs.
 //!
-//! The `ordered` tree holds two entries per project and sort field, one among all projects and
-//! one among those of its status, keyed so that key order is the API's order (values present
-//! first, ascending; missing values last; ties by ID), and valued with the project's
-//! [`Facets`], so that a walk can test status, years and value without reading the project. A
-//! filter on one status walks that status's entries only. The `facet_counts` tree counts
-//! projects per status and start year, so that a status and start-year filter is counted
-//! without a walk.
+//! The ordered index is an immutable file written beside the sled trees when a store is built
+//! ([`FILE`] in the store's directory) and held in memory while the store is open. For each
+//! sort field it keeps every project's rank among the field's distinct values, and the projects
+//! in the API's order (values present first, ascending; missing values last; ties by ID),
+//! among all projects and within each status, with each project's [`Facets`] beside them, so
+//! that a walk can test status, years and value without reading the project. A filter on one
+//! status walks that status's order only.
+//!
+//! Why a file and not a tree: the store never changes while it is open, so sorted arrays are
+//! all an index needs. As a sled tree it was eight entries per project: 40% of the inserts of a
+//! seeding, and a few hundred bytes of sled's page table per 16 entries in every process that
+//! opened the store, far more than the arrays' 12 bytes per project and field.
+//!
+//! The `facet_counts` tree counts projects per status and start year, so that a status and
+//! start-year filter is counted without a walk.
+
+use std::cmp::Ordering;
+use std::path::Path;
+use std::sync::atomic::Ordering::Relaxed;
 
 use serde::{Deserialize, Serialize};
 
-use super::{decode, Store, StoreError};
+use super::{Store, StoreError};
 use crate::model::{Id, Node, NodeAttrs, Status};
 use crate::text;
+
+/// The ordered index's file, in the store's directory.
+pub(super) const FILE: &str = "ordered-index";
 
 /// A project sort order that has an index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +46,14 @@ impl SortField {
         SortField::Name,
     ];
 
-    /// Pinned tag in the key: reordering the enum must not change stored bytes.
-    fn tag(self) -> u8 {
+    /// Where the field's order is kept in [`OrderedIndex::fields`]: pinned, so that reordering
+    /// the enum does not change stored bytes.
+    fn slot(self) -> usize {
         match self {
-            SortField::ValueUsd => 1,
-            SortField::StartYear => 2,
-            SortField::CompletionYear => 3,
-            SortField::Name => 4,
+            SortField::ValueUsd => 0,
+            SortField::StartYear => 1,
+            SortField::CompletionYear => 2,
+            SortField::Name => 3,
         }
     }
 }
@@ -66,67 +82,19 @@ impl Facets {
     }
 }
 
-/// The bytes that order one project under one field: `None` when it has no value there.
-fn sort_bytes(field: SortField, node: &Node, facets: &Facets) -> Option<Vec<u8>> {
-    let year = |y: i32| ((y as u32) ^ 0x8000_0000).to_be_bytes().to_vec();
-    match field {
-        SortField::ValueUsd => facets.value_usd.map(|v| value_bytes(v).to_vec()),
-        SortField::StartYear => facets.start_year.map(year),
-        SortField::CompletionYear => facets.completion_year.map(year),
-        SortField::Name => {
-            // Folded names hold no NUL, so the separator sorts a name before its extensions.
-            let mut bytes = text::fold(&node.name).into_bytes();
-            bytes.push(0);
-            Some(bytes)
-        }
-    }
-}
-
-/// IEEE 754 bits, flipped so that byte order is numeric order.
-fn value_bytes(value: f64) -> [u8; 8] {
+/// IEEE 754 bits, flipped so that unsigned order is numeric order (as keys of format 3 sorted).
+fn value_bits(value: f64) -> u64 {
     let bits = value.to_bits();
-    let ordered = if bits >> 63 == 1 {
+    if bits >> 63 == 1 {
         !bits
     } else {
         bits | (1 << 63)
-    };
-    ordered.to_be_bytes()
-}
-
-/// `ordered` key: `field partition present(0)|missing(1) [sort bytes] id`, where the
-/// partition is 0 for all projects and 1 + the status tag for one status.
-fn entry_key(field: SortField, status: Option<Status>, sort: Option<&[u8]>, id: &Id) -> Vec<u8> {
-    let mut key = section(field, status, sort.is_some());
-    if let Some(sort) = sort {
-        key.extend_from_slice(sort);
     }
-    key.extend_from_slice(id.as_str().as_bytes());
-    key
 }
 
-fn section(field: SortField, status: Option<Status>, present: bool) -> Vec<u8> {
-    let partition = status.map_or(0, |s| 1 + s.tag());
-    vec![field.tag(), partition, u8::from(!present)]
-}
-
-/// One sled entry: key and value bytes.
-type Entry = (Vec<u8>, Vec<u8>);
-
-/// Every `ordered` entry of one project: `(key, encoded facets)`.
-pub(super) fn entries(node: &Node) -> Result<Vec<Entry>, StoreError> {
-    let Some(facets) = Facets::of(node) else {
-        return Ok(Vec::new());
-    };
-    let value = super::encode(node.id.as_str().as_bytes(), &facets)?;
-    let mut entries = Vec::with_capacity(2 * SortField::ALL.len());
-    for field in SortField::ALL {
-        let sort = sort_bytes(field, node, &facets);
-        for partition in [None, Some(facets.status)] {
-            let key = entry_key(field, partition, sort.as_deref(), &node.id);
-            entries.push((key, value.clone()));
-        }
-    }
-    Ok(entries)
+/// A status's place in [`Status::ALL`], which is where its order is kept.
+fn status_slot(status: Status) -> usize {
+    usize::from(status.tag())
 }
 
 /// `facet_counts` key of a project's status and start year (missing years sort last).
@@ -142,6 +110,246 @@ pub(super) fn count_key(facets: &Facets) -> Vec<u8> {
     key
 }
 
+/// The rank of a project with no value in a field: after every value.
+const MISSING: u32 = u32::MAX;
+
+/// The projects of a store in every sorted order the API pages through. A project is known by
+/// its number: its place in ID order.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub(super) struct OrderedIndex {
+    /// Project IDs in ID order, end to end.
+    ids: String,
+    /// Where each project's ID ends in `ids`.
+    id_ends: Vec<u32>,
+    facets: Vec<Facets>,
+    /// One per sort field, at [`SortField::slot`].
+    fields: Vec<FieldOrder>,
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct FieldOrder {
+    /// Each project's place among the field's distinct values: equal values, equal rank;
+    /// [`MISSING`] when it has none.
+    rank: Vec<u32>,
+    /// Project numbers by (rank, number): the API's ascending order.
+    all: Vec<u32>,
+    /// The same order within each status, at [`status_slot`].
+    by_status: Vec<Vec<u32>>,
+}
+
+impl OrderedIndex {
+    pub(super) fn len(&self) -> usize {
+        self.facets.len()
+    }
+
+    fn id(&self, number: u32) -> &str {
+        let end = self.id_ends[number as usize] as usize;
+        let start = match number.checked_sub(1) {
+            Some(before) => self.id_ends[before as usize] as usize,
+            None => 0,
+        };
+        &self.ids[start..end]
+    }
+
+    /// The number of the project with this ID, if it is one.
+    fn number_of(&self, id: &Id) -> Option<u32> {
+        let count = u32::try_from(self.len()).ok()?;
+        let (mut low, mut high) = (0, count);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.id(mid).cmp(id.as_str()) {
+                Ordering::Less => low = mid + 1,
+                Ordering::Greater => high = mid,
+                Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// Reads the index of the store at `dir`.
+    pub(super) fn read(dir: &Path) -> Result<OrderedIndex, StoreError> {
+        let path = dir.join(FILE);
+        let bytes = std::fs::read(&path).map_err(|source| StoreError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let index: OrderedIndex = super::decode(FILE.as_bytes(), &bytes)?;
+        index.check().map_err(|what| StoreError::Corrupt {
+            path,
+            what: format!("its ordered index {what}"),
+        })?;
+        Ok(index)
+    }
+
+    /// Writes the index into the store at `dir`, and syncs it.
+    pub(super) fn write(&self, dir: &Path) -> Result<(), StoreError> {
+        use std::io::Write;
+        let path = dir.join(FILE);
+        let bytes = super::encode(FILE.as_bytes(), self)?;
+        let io = |source| StoreError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut file = std::fs::File::create(&path).map_err(io)?;
+        file.write_all(&bytes).map_err(io)?;
+        file.sync_all().map_err(io)
+    }
+
+    /// What is wrong with the index, if anything: every order must hold each project it should
+    /// once, so that no walk reads out of bounds or misses a project.
+    fn check(&self) -> Result<(), String> {
+        let n = self.len();
+        if self.id_ends.len() != n
+            || self.id_ends.windows(2).any(|w| w[0] > w[1])
+            || self
+                .id_ends
+                .last()
+                .is_some_and(|&e| e as usize != self.ids.len())
+            || !(0..n).all(|i| self.ids.is_char_boundary(self.id_ends[i] as usize))
+        {
+            return Err("has unreadable IDs".into());
+        }
+        if self.fields.len() != SortField::ALL.len() {
+            return Err("lacks a sort field".into());
+        }
+        for field in &self.fields {
+            let is_permutation = |order: &[u32], keep: &dyn Fn(usize) -> bool| {
+                let mut seen = vec![false; n];
+                order.iter().all(|&p| {
+                    let p = p as usize;
+                    p < n && keep(p) && !std::mem::replace(&mut seen[p], true)
+                }) && order.len() == (0..n).filter(|&p| keep(p)).count()
+            };
+            let whole = field.rank.len() == n
+                && is_permutation(&field.all, &|_| true)
+                && field.by_status.len() == Status::ALL.len()
+                && Status::ALL.iter().all(|&s| {
+                    is_permutation(&field.by_status[status_slot(s)], &|p| {
+                        self.facets[p].status == s
+                    })
+                });
+            if !whole {
+                return Err("does not hold every project once".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Gathers the projects of a store being built, in any order, into its [`OrderedIndex`].
+#[derive(Default)]
+pub(super) struct IndexBuilder {
+    ids: String,
+    id_ends: Vec<u32>,
+    /// Folded names, end to end: the order of the name field.
+    names: String,
+    name_ends: Vec<u32>,
+    facets: Vec<Facets>,
+}
+
+impl IndexBuilder {
+    /// Adds a node; nodes other than projects are not indexed.
+    pub(super) fn add(&mut self, node: &Node) {
+        let Some(facets) = Facets::of(node) else {
+            return;
+        };
+        self.ids.push_str(node.id.as_str());
+        self.id_ends.push(offset(&self.ids));
+        self.names.push_str(&text::fold(&node.name));
+        self.name_ends.push(offset(&self.names));
+        self.facets.push(facets);
+    }
+
+    pub(super) fn build(self) -> OrderedIndex {
+        let added = Ends {
+            text: &self.ids,
+            ends: &self.id_ends,
+        };
+        let names = Ends {
+            text: &self.names,
+            ends: &self.name_ends,
+        };
+        let mut by_id: Vec<u32> = (0..number(self.facets.len())).collect();
+        by_id.sort_unstable_by(|&a, &b| added.get(a).cmp(added.get(b)));
+        let mut index = OrderedIndex {
+            ids: String::with_capacity(self.ids.len()),
+            id_ends: Vec::with_capacity(by_id.len()),
+            facets: Vec::with_capacity(by_id.len()),
+            fields: Vec::new(),
+        };
+        let mut folded = Vec::with_capacity(by_id.len());
+        for &p in &by_id {
+            index.ids.push_str(added.get(p));
+            index.id_ends.push(offset(&index.ids));
+            index.facets.push(self.facets[p as usize]);
+            folded.push(names.get(p));
+        }
+        index.fields = SortField::ALL
+            .iter()
+            .map(|&field| field_order(field, &index.facets, &folded))
+            .collect();
+        index
+    }
+}
+
+/// Strings end to end, and where each ends.
+struct Ends<'a> {
+    text: &'a str,
+    ends: &'a [u32],
+}
+
+impl Ends<'_> {
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+}
+
+fn offset(text: &str) -> u32 {
+    u32::try_from(text.len()).expect("a store's project IDs and names under 4 GiB")
+}
+
+fn number(count: usize) -> u32 {
+    u32::try_from(count).expect("fewer than 4 billion projects")
+}
+
+/// One field's ranks and orders, for projects numbered in ID order.
+fn field_order(field: SortField, facets: &[Facets], names: &[&str]) -> FieldOrder {
+    // Present values, compared as the API orders them; `None` when the project has none.
+    let compare = |a: u32, b: u32| -> Option<Ordering> {
+        let (fa, fb) = (&facets[a as usize], &facets[b as usize]);
+        match field {
+            SortField::ValueUsd => Some(value_bits(fa.value_usd?).cmp(&value_bits(fb.value_usd?))),
+            SortField::StartYear => Some(fa.start_year?.cmp(&fb.start_year?)),
+            SortField::CompletionYear => Some(fa.completion_year?.cmp(&fb.completion_year?)),
+            SortField::Name => Some(names[a as usize].cmp(names[b as usize])),
+        }
+    };
+    let present = |p: u32| compare(p, p).is_some();
+    let count = number(facets.len());
+    let mut all: Vec<u32> = (0..count).filter(|&p| present(p)).collect();
+    all.sort_unstable_by(|&a, &b| compare(a, b).unwrap_or(Ordering::Equal).then(a.cmp(&b)));
+    let mut rank = vec![MISSING; facets.len()];
+    let mut current = 0;
+    for (i, &p) in all.iter().enumerate() {
+        if i > 0 && compare(all[i - 1], p) != Some(Ordering::Equal) {
+            current += 1;
+        }
+        rank[p as usize] = current;
+    }
+    all.extend((0..count).filter(|&p| !present(p)));
+    let mut by_status = vec![Vec::new(); Status::ALL.len()];
+    for &p in &all {
+        by_status[status_slot(facets[p as usize].status)].push(p);
+    }
+    FieldOrder {
+        rank,
+        all,
+        by_status,
+    }
+}
+
 /// Where a walk starts: at the beginning, or just after a row of the list.
 pub struct After<'a> {
     pub node: &'a Node,
@@ -151,7 +359,7 @@ impl Store {
     /// Visits projects in `field` order (descending when asked; ties and missing values as the
     /// API orders them), all of them or those of one `status`, starting after `after`, until
     /// `visit` returns false. Each visit is one index entry read; the count is kept for tests
-    /// and logs.
+    /// and logs. A walk after a project that is not in the order walked visits nothing.
     pub fn walk_projects(
         &self,
         field: SortField,
@@ -161,30 +369,83 @@ impl Store {
         visit: &mut dyn FnMut(&Id, &Facets) -> bool,
     ) -> Result<(), StoreError> {
         self.count_read();
-        let start = after.and_then(|a| {
-            let facets = Facets::of(a.node)?;
-            Some((sort_bytes(field, a.node, &facets), a.node.id.clone()))
-        });
-        let mut walk = Walk {
-            store: self,
-            status,
-            visit,
-            skip_through: start.as_ref().map(|(_, id)| id.clone()),
+        let index = self.ordered_index()?;
+        let order = &index.fields[field.slot()];
+        let list = match status {
+            Some(s) => &order.by_status[status_slot(s)],
+            None => &order.all,
         };
-        let present_from = start.as_ref().and_then(|(sort, _)| sort.clone());
-        let starts_in_missing = start.as_ref().is_some_and(|(sort, _)| sort.is_none());
-        if !starts_in_missing {
-            let going = if descending {
-                walk.present_descending(field, present_from.as_deref())?
-            } else {
-                walk.present_ascending(field, present_from.as_deref())?
-            };
-            if !going {
+        let key = |p: u32| (order.rank[p as usize], p);
+        // The walk is ranges of `list`, each visited in list order.
+        let present = list.partition_point(|&p| order.rank[p as usize] != MISSING);
+        let after = match after {
+            None => None,
+            Some(After { node }) => {
+                let Some(a) = index.number_of(&node.id) else {
+                    return Ok(());
+                };
+                let at = list.partition_point(|&p| key(p) < key(a));
+                if list.get(at) != Some(&a) {
+                    return Ok(());
+                }
+                Some(at)
+            }
+        };
+        let mut offer = |range: std::ops::Range<usize>| -> Result<bool, StoreError> {
+            for &p in &list[range] {
+                self.index_entries.fetch_add(1, Relaxed);
+                let id =
+                    Id::parse(index.id(p)).map_err(|_| self.corrupt_key(index.id(p).as_bytes()))?;
+                if !visit(&id, &index.facets[p as usize]) {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        };
+        if !descending {
+            offer(after.map_or(0, |at| at + 1)..list.len())?;
+            return Ok(());
+        }
+        // Values descending, each group of equal values in ascending ID order, then the
+        // missing ones in ID order.
+        let group_start = |end: usize| {
+            let rank = order.rank[list[end - 1] as usize];
+            list[..end].partition_point(|&p| order.rank[p as usize] < rank)
+        };
+        let mut end = match after {
+            Some(at) if at >= present => {
+                offer(at + 1..list.len())?;
                 return Ok(());
             }
+            Some(at) => {
+                let rank = order.rank[list[at] as usize];
+                let group_end =
+                    at + list[at..present].partition_point(|&p| order.rank[p as usize] == rank);
+                if !offer(at + 1..group_end)? {
+                    return Ok(());
+                }
+                group_start(at + 1)
+            }
+            None => present,
+        };
+        while end > 0 {
+            let start = group_start(end);
+            if !offer(start..end)? {
+                return Ok(());
+            }
+            end = start;
         }
-        walk.missing(field)?;
+        offer(present..list.len())?;
         Ok(())
+    }
+
+    /// How many projects have facets that `keep` accepts: one pass over every project's facets,
+    /// for filters that [`Store::count_projects`] cannot count.
+    pub fn count_projects_where(&self, keep: &dyn Fn(&Facets) -> bool) -> Result<u64, StoreError> {
+        self.count_read();
+        let index = self.ordered_index()?;
+        self.index_entries.fetch_add(index.len() as u64, Relaxed);
+        Ok(index.facets.iter().filter(|f| keep(f)).count() as u64)
     }
 
     /// How many projects have one of `statuses` (any when `None`) and a start year in `lo..=hi`
@@ -227,162 +488,176 @@ impl Store {
         Ok(total)
     }
 
-    /// Index entries that project walks have read so far; lets tests prove that a filtered,
-    /// ordered page reads about its own size.
+    /// Index entries that project walks and counts have read so far; lets tests prove that a
+    /// filtered, ordered page reads about its own size.
     pub fn index_entries_read(&self) -> u64 {
-        self.index_entries
-            .load(std::sync::atomic::Ordering::Relaxed)
+        self.index_entries.load(Relaxed)
     }
-}
-
-struct Walk<'s, 'v> {
-    store: &'s Store,
-    /// The partition walked: one status, or all projects.
-    status: Option<Status>,
-    visit: &'v mut dyn FnMut(&Id, &Facets) -> bool,
-    /// The row the walk starts after: entries up to and including it are skipped.
-    skip_through: Option<Id>,
-}
-
-impl Walk<'_, '_> {
-    /// Offers one entry; false when the visitor has had enough.
-    fn offer(&mut self, key: &[u8], value: &[u8]) -> Result<bool, StoreError> {
-        self.store
-            .index_entries
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let id = id_of(key).ok_or_else(|| self.store.corrupt_key(key))?;
-        if let Some(skip) = &self.skip_through {
-            if *skip == id {
-                self.skip_through = None;
-            }
-            return Ok(true);
-        }
-        let facets: Facets = decode(key, value)?;
-        Ok((self.visit)(&id, &facets))
-    }
-
-    fn present_ascending(
-        &mut self,
-        field: SortField,
-        from: Option<&[u8]>,
-    ) -> Result<bool, StoreError> {
-        let section = section(field, self.status, true);
-        let mut start = section.clone();
-        if let Some(from) = from {
-            start.extend_from_slice(from);
-        }
-        for entry in self.store.ordered.range(start..) {
-            let (key, value) = entry?;
-            if !key.starts_with(&section) {
-                break;
-            }
-            if !self.offer(&key, &value)? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    /// Values descending, each group of equal values in ascending ID order.
-    fn present_descending(
-        &mut self,
-        field: SortField,
-        from: Option<&[u8]>,
-    ) -> Result<bool, StoreError> {
-        let missing = section(field, self.status, false);
-        let section = section(field, self.status, true);
-        // Through the end of the starting value's group: every key that begins with it.
-        let end = match from {
-            Some(from) => {
-                let mut end = section.clone();
-                end.extend_from_slice(from);
-                end.push(0xff);
-                end
-            }
-            None => missing,
-        };
-        let width = sort_width(field);
-        let mut group: Vec<(sled::IVec, sled::IVec)> = Vec::new();
-        for entry in self.store.ordered.range(section.clone()..end).rev() {
-            let (key, value) = entry?;
-            let same = group.first().is_none_or(|(first, _)| {
-                same_value(width, &first[section.len()..], &key[section.len()..])
-            });
-            if !same {
-                for (key, value) in group.drain(..).rev() {
-                    if !self.offer(&key, &value)? {
-                        return Ok(false);
-                    }
-                }
-            }
-            group.push((key, value));
-        }
-        for (key, value) in group.drain(..).rev() {
-            if !self.offer(&key, &value)? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    fn missing(&mut self, field: SortField) -> Result<bool, StoreError> {
-        let section = section(field, self.status, false);
-        for entry in self.store.ordered.scan_prefix(&section) {
-            let (key, value) = entry?;
-            if !self.offer(&key, &value)? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-}
-
-/// Bytes of a field's sort value; `None` for names, which end at their NUL.
-fn sort_width(field: SortField) -> Option<usize> {
-    match field {
-        SortField::ValueUsd => Some(8),
-        SortField::StartYear | SortField::CompletionYear => Some(4),
-        SortField::Name => None,
-    }
-}
-
-fn same_value(width: Option<usize>, a: &[u8], b: &[u8]) -> bool {
-    let value = |k: &[u8]| -> usize {
-        match width {
-            Some(w) => w.min(k.len()),
-            None => k.iter().position(|&c| c == 0).unwrap_or(k.len()),
-        }
-    };
-    a[..value(a)] == b[..value(b)]
-}
-
-/// The project ID at the end of an `ordered` key: everything after the last byte that cannot
-/// be part of an ID is ambiguous, so the ID is found by its `project:` prefix.
-fn id_of(key: &[u8]) -> Option<Id> {
-    let at = key.windows(8).rposition(|w| w == b"project:")?;
-    Id::parse(std::str::from_utf8(&key[at..]).ok()?).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Kind, Money, ProjectAttrs};
+    use crate::store::StoreWriter;
 
     #[test]
-    fn value_bytes_sort_as_numbers() {
+    fn value_bits_sort_as_numbers() {
         let mut values = [5.0, -1.0, 0.0, 1e12, 3.5, -2e9, 0.25];
-        let mut keys: Vec<[u8; 8]> = values.iter().map(|&v| value_bytes(v)).collect();
-        keys.sort();
+        let mut bits: Vec<u64> = values.iter().map(|&v| value_bits(v)).collect();
+        bits.sort_unstable();
         values.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        let sorted: Vec<[u8; 8]> = values.iter().map(|&v| value_bytes(v)).collect();
-        assert_eq!(keys, sorted);
+        let sorted: Vec<u64> = values.iter().map(|&v| value_bits(v)).collect();
+        assert_eq!(bits, sorted);
+    }
+
+    /// A project whose facets come from `n`, with ties and gaps in every field.
+    fn project(n: usize) -> Node {
+        let pick = |values: &[Option<i32>]| values[n % values.len()];
+        let value = [Some(5e6), None, Some(-1.0), Some(2.5e9), Some(5e6)][n % 5];
+        Node {
+            id: Id::new(Kind::Project, &format!("p{:02}", (n * 7) % 40)).unwrap(),
+            name: ["Port", "Bridge", "port", "Zone Ő", "Bridge A"][n % 5].into(),
+            aliases: vec![],
+            description: None,
+            notes: vec![],
+            sources: vec![],
+            attrs: NodeAttrs::Project(ProjectAttrs {
+                status: Status::ALL[n % 3 * 2],
+                start_year: pick(&[Some(2015), None, Some(1998), Some(2015)]),
+                completion_year: pick(&[None, Some(2020), Some(-5)]),
+                value: value
+                    .map(|usd| Money {
+                        amount: usd,
+                        currency: "USD".into(),
+                        year: Some(2020),
+                        usd: Some(usd),
+                        approximate: false,
+                        label: None,
+                        sources: vec![],
+                    })
+                    .into_iter()
+                    .collect(),
+                capacity: vec![],
+                location: None,
+            }),
+        }
+    }
+
+    /// The API's order, by sorting whole lists: present values first (ascending, or descending
+    /// when asked), ties and missing values by ID.
+    fn sorted(nodes: &[Node], field: SortField, status: Option<Status>, desc: bool) -> Vec<Id> {
+        let key = |node: &Node| {
+            let facets = Facets::of(node).unwrap();
+            match field {
+                SortField::ValueUsd => facets
+                    .value_usd
+                    .map(|v| value_bits(v).to_be_bytes().to_vec()),
+                SortField::StartYear => facets
+                    .start_year
+                    .map(|y| ((y as u32) ^ 1 << 31).to_be_bytes().to_vec()),
+                SortField::CompletionYear => facets
+                    .completion_year
+                    .map(|y| ((y as u32) ^ 1 << 31).to_be_bytes().to_vec()),
+                SortField::Name => Some(text::fold(&node.name).into_bytes()),
+            }
+        };
+        let mut rows: Vec<&Node> = nodes
+            .iter()
+            .filter(|n| status.is_none_or(|s| Facets::of(n).unwrap().status == s))
+            .collect();
+        rows.sort_by(|a, b| match (key(a), key(b)) {
+            (Some(x), Some(y)) if desc => y.cmp(&x).then(a.id.cmp(&b.id)),
+            (Some(x), Some(y)) => x.cmp(&y).then(a.id.cmp(&b.id)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => a.id.cmp(&b.id),
+        });
+        rows.into_iter().map(|n| n.id.clone()).collect()
     }
 
     #[test]
-    fn the_id_is_read_back_from_any_entry_key() {
-        let id = Id::parse("project:a-b").unwrap();
-        for sort in [None, Some(&b"suramadu\0"[..]), Some(&value_bytes(7.0)[..])] {
-            let key = entry_key(SortField::Name, Some(Status::Operational), sort, &id);
-            assert_eq!(id_of(&key), Some(id.clone()));
+    fn every_walk_from_every_row_follows_the_apis_order() {
+        // Arrange: projects added out of ID order, into a store written and read back.
+        let nodes: Vec<Node> = (0..40).map(project).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = StoreWriter::create(&dir.path().join("store")).unwrap();
+        for node in &nodes {
+            writer.add_node(node).unwrap();
         }
+        let store = writer.finish("test").unwrap();
+
+        for field in SortField::ALL {
+            for status in [
+                None,
+                Some(Status::ALL[0]),
+                Some(Status::ALL[2]),
+                Some(Status::ALL[1]),
+            ] {
+                for desc in [false, true] {
+                    let expected = sorted(&nodes, field, status, desc);
+                    let walk = |after: Option<&Node>, limit: usize| {
+                        let mut seen = Vec::new();
+                        store
+                            .walk_projects(
+                                field,
+                                status,
+                                desc,
+                                after.map(|node| After { node }),
+                                &mut |id, _| {
+                                    seen.push(id.clone());
+                                    seen.len() < limit
+                                },
+                            )
+                            .unwrap();
+                        seen
+                    };
+                    let case = format!("{field:?} {status:?} desc={desc}");
+                    // Act, Assert: the whole walk, and the walk after each row.
+                    assert_eq!(walk(None, usize::MAX), expected, "{case}");
+                    for (i, id) in expected.iter().enumerate() {
+                        let node = nodes.iter().find(|n| n.id == *id).unwrap();
+                        assert_eq!(
+                            walk(Some(node), usize::MAX),
+                            expected[i + 1..],
+                            "{case} after {id}"
+                        );
+                        assert_eq!(
+                            walk(Some(node), 2),
+                            expected[i + 1..]
+                                .iter()
+                                .take(2)
+                                .cloned()
+                                .collect::<Vec<_>>(),
+                            "{case} after {id}, stopped"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_damaged_index_is_refused_when_the_store_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let mut writer = StoreWriter::create(&path).unwrap();
+        for node in (0..5).map(project) {
+            writer.add_node(&node).unwrap();
+        }
+        drop(writer.finish("test").unwrap());
+        let mut index = OrderedIndex::read(&path).unwrap();
+        index.fields[1].all.pop();
+        index.write(&path).unwrap();
+
+        let refused = Store::open(&path, super::super::Access::Random)
+            .err()
+            .expect("refused");
+        assert!(
+            refused
+                .to_string()
+                .contains("ordered index does not hold every project once"),
+            "{refused}"
+        );
     }
 }

@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::cache::{EdgeListKey, PageKey, RecordCache};
 use super::codec::{self, FORMAT_VERSION};
+use super::ordered::OrderedIndex;
 use super::{
     decode, keys, open_db, parse_id, Access, EdgePage, EdgeRef, Meta, Store, StoreError,
     META_FORMAT, META_RECORD,
@@ -56,13 +57,13 @@ impl Store {
             .get(META_RECORD)?
             .ok_or_else(|| corrupt("no dataset record"))?;
         let meta = decode(META_RECORD, &raw)?;
-        Ok(Store {
+        let store = Store {
             path: path.to_owned(),
             nodes: db.open_tree("nodes")?,
             out: db.open_tree("out")?,
             inn: db.open_tree("in")?,
             degree: db.open_tree("degree")?,
-            ordered: db.open_tree("ordered")?,
+            ordered_index: OnceLock::new(),
             facet_counts: db.open_tree("facet_counts")?,
             by_status: db.open_tree("by_status")?,
             by_year: db.open_tree("by_year")?,
@@ -73,7 +74,22 @@ impl Store {
             reads: AtomicU64::new(0),
             decoded: AtomicU64::new(0),
             index_entries: AtomicU64::new(0),
-        })
+        };
+        // A server loads the index before it is ready, so that no query waits for it and a
+        // damaged one is found at once; an export never walks it.
+        if access == Access::Random {
+            store.ordered_index()?;
+        }
+        Ok(store)
+    }
+
+    /// The ordered index, read from its file the first time it is asked for.
+    pub(super) fn ordered_index(&self) -> Result<&OrderedIndex, StoreError> {
+        if let Some(index) = self.ordered_index.get() {
+            return Ok(index);
+        }
+        let index = OrderedIndex::read(&self.path)?;
+        Ok(self.ordered_index.get_or_init(|| index))
     }
 
     pub fn meta(&self) -> &Meta {
