@@ -43,6 +43,30 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     Ok(value)
 }
 
+/// [`encode`] into a writer, for values too big to hold twice (the ordered index).
+pub fn encode_into<T: Serialize, W: std::io::Write>(
+    value: &T,
+    mut writer: W,
+) -> Result<(), CodecError> {
+    writer
+        .write_all(&[FORMAT_VERSION])
+        .map_err(|e| CodecError::Encode(bincode::error::EncodeError::Io { inner: e, index: 0 }))?;
+    bincode::serde::encode_into_std_write(value, &mut writer, config())?;
+    Ok(())
+}
+
+/// [`decode`] from a reader, for values too big to hold twice (the ordered index).
+pub fn decode_from<T: DeserializeOwned, R: std::io::Read>(mut reader: R) -> Result<T, CodecError> {
+    let mut version = [0u8];
+    reader
+        .read_exact(&mut version)
+        .map_err(|_| CodecError::Empty)?;
+    if version[0] != FORMAT_VERSION {
+        return Err(CodecError::Version { found: version[0] });
+    }
+    Ok(bincode::serde::decode_from_std_read(&mut reader, config())?)
+}
+
 /// Decodes a value whatever format wrote it. Only for learning what an older store holds (its
 /// dataset's origin), never for serving from it: `None` when the value no longer decodes.
 pub fn decode_any_format<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
