@@ -55,6 +55,11 @@ trap cleanup EXIT
 # Generates and seeds scale N once; prints the data directory.
 store_for() {
     local dir=target/bench-data/scale-$1
+    # A store this build cannot open (one of an older store format) is seeded again.
+    if [[ -f $dir/data/CURRENT ]] && ! "$bin" query --data "$dir/data" '{ dataset { digest } }' >/dev/null 2>&1; then
+        echo "the store in $dir/data does not open with this build; seeding it again" >&2
+        rm -rf "$dir/data"
+    fi
     if [[ ! -f $dir/data/CURRENT ]]; then
         mkdir -p "$dir"
         "$bin" generate --scale "$1" --out "$dir/seed" >&2
