@@ -10,7 +10,7 @@ use super::enums::{OrderDirection, ProjectOrderField};
 use super::error::{ApiError, ApiResult};
 use super::filter::{FloatRange, IntRange, ProjectFilter};
 use super::types::ProjectOrder;
-use crate::model::{Id, Kind, Status};
+use crate::model::{Kind, Status};
 use crate::store::ordered::{After, Facets, SortField};
 use crate::store::Store;
 use std::sync::Arc;
@@ -120,18 +120,13 @@ pub fn indexed_projects(
         Some([status]) => Some(*status),
         _ => None,
     };
-    let mut ids: Vec<Id> = Vec::with_capacity(size + 1);
-    store.walk_projects(
+    let mut ids = store.walk_projects(
         field,
         partition,
         descending,
         after_node.as_ref().map(|node| After { node }),
-        &mut |id, facets| {
-            if test.matches(facets) {
-                ids.push(id.clone());
-            }
-            ids.len() <= size
-        },
+        &|facets| test.matches(facets),
+        size.saturating_add(1),
     )?;
     let has_next_page = ids.len() > size;
     ids.truncate(size);

@@ -374,18 +374,20 @@ pub struct After<'a> {
 }
 
 impl Store {
-    /// Visits projects in `field` order (descending when asked; ties and missing values as the
-    /// API orders them), all of them or those of one `status`, starting after `after`, until
-    /// `visit` returns false. Each visit is one index entry read; the count is kept for tests
-    /// and logs. A walk after a project that is not in the order walked visits nothing.
+    /// The first `limit` projects in `field` order (descending when asked; ties and missing
+    /// values as the API orders them) whose facets `keep` accepts, among all projects or those
+    /// of one `status`, starting after `after`. Each project tested is one index entry read;
+    /// the count is kept for tests and logs. A walk after a project that is not in the order
+    /// walked finds nothing.
     pub fn walk_projects(
         &self,
         field: SortField,
         status: Option<Status>,
         descending: bool,
         after: Option<After<'_>>,
-        visit: &mut dyn FnMut(&Id, &Facets) -> bool,
-    ) -> Result<(), StoreError> {
+        keep: &dyn Fn(&Facets) -> bool,
+        limit: usize,
+    ) -> Result<Vec<Id>, StoreError> {
         self.count_read();
         let index = self.ordered_index()?;
         let order = &index.fields[field.slot()];
@@ -393,68 +395,80 @@ impl Store {
             Some(s) => &order.by_status[status_slot(s)],
             None => &order.all,
         };
-        let key = |p: u32| (order.rank[p as usize], p);
-        // The walk is ranges of `list`, each visited in list order.
+        let rank = |at: usize| order.rank[list[at] as usize];
+        let mut kept = Vec::new();
+        let mut tested = 0;
+        // Walks `list[range]` in list order; false once the page is full.
+        let mut take = |range: std::ops::Range<usize>| -> bool {
+            for &p in &list[range] {
+                if kept.len() == limit {
+                    return false;
+                }
+                tested += 1;
+                if keep(&index.facets[p as usize]) {
+                    kept.push(p);
+                }
+            }
+            kept.len() < limit
+        };
         let present = list.partition_point(|&p| order.rank[p as usize] != MISSING);
         let after = match after {
             None => None,
             Some(After { node }) => {
-                let Some(a) = index.number_of(&node.id) else {
-                    return Ok(());
-                };
-                let at = list.partition_point(|&p| key(p) < key(a));
-                if list.get(at) != Some(&a) {
-                    return Ok(());
-                }
-                Some(at)
-            }
-        };
-        let mut offer = |range: std::ops::Range<usize>| -> Result<bool, StoreError> {
-            for &p in &list[range] {
-                self.index_entries.fetch_add(1, Relaxed);
-                let id =
-                    Id::parse(index.id(p)).map_err(|_| self.corrupt_key(index.id(p).as_bytes()))?;
-                if !visit(&id, &index.facets[p as usize]) {
-                    return Ok(false);
+                let at = index.number_of(&node.id).and_then(|a| {
+                    let key = |p: u32| (order.rank[p as usize], p);
+                    let at = list.partition_point(|&p| key(p) < key(a));
+                    (list.get(at) == Some(&a)).then_some(at)
+                });
+                match at {
+                    Some(at) => Some(at),
+                    None => return Ok(Vec::new()),
                 }
             }
-            Ok(true)
         };
         if !descending {
-            offer(after.map_or(0, |at| at + 1)..list.len())?;
-            return Ok(());
-        }
-        // Values descending, each group of equal values in ascending ID order, then the
-        // missing ones in ID order.
-        let group_start = |end: usize| {
-            let rank = order.rank[list[end - 1] as usize];
-            list[..end].partition_point(|&p| order.rank[p as usize] < rank)
-        };
-        let mut end = match after {
-            Some(at) if at >= present => {
-                offer(at + 1..list.len())?;
-                return Ok(());
-            }
-            Some(at) => {
-                let rank = order.rank[list[at] as usize];
-                let group_end =
-                    at + list[at..present].partition_point(|&p| order.rank[p as usize] == rank);
-                if !offer(at + 1..group_end)? {
-                    return Ok(());
+            take(after.map_or(0, |at| at + 1)..list.len());
+        } else {
+            // Values descending, each group of equal values in ascending ID order, then the
+            // missing ones in ID order. Groups are found by stepping, not searching: most are
+            // one project long.
+            let group_start = |end: usize| {
+                let last = rank(end - 1);
+                (0..end - 1)
+                    .rev()
+                    .find(|&at| rank(at) != last)
+                    .map_or(0, |at| at + 1)
+            };
+            let (mut end, going) = match after {
+                Some(at) if at >= present => (0, true),
+                Some(at) => {
+                    let group_end = (at + 1..present)
+                        .find(|&next| rank(next) != rank(at))
+                        .unwrap_or(present);
+                    (group_start(at + 1), take(at + 1..group_end))
                 }
-                group_start(at + 1)
+                None => (present, true),
+            };
+            let mut going = going;
+            while going && end > 0 {
+                let start = group_start(end);
+                going = take(start..end);
+                end = start;
             }
-            None => present,
-        };
-        while end > 0 {
-            let start = group_start(end);
-            if !offer(start..end)? {
-                return Ok(());
+            if going {
+                let from = after
+                    .filter(|&at| at >= present)
+                    .map_or(present, |at| at + 1);
+                take(from..list.len());
             }
-            end = start;
         }
-        offer(present..list.len())?;
-        Ok(())
+        self.index_entries.fetch_add(tested, Relaxed);
+        kept.into_iter()
+            .map(|p| {
+                let id = index.id(p);
+                Id::parse(id).map_err(|_| self.corrupt_key(id.as_bytes()))
+            })
+            .collect()
     }
 
     /// How many projects have facets that `keep` accepts: one pass over every project's facets,
@@ -615,20 +629,10 @@ mod tests {
                 for desc in [false, true] {
                     let expected = sorted(&nodes, field, status, desc);
                     let walk = |after: Option<&Node>, limit: usize| {
-                        let mut seen = Vec::new();
+                        let after = after.map(|node| After { node });
                         store
-                            .walk_projects(
-                                field,
-                                status,
-                                desc,
-                                after.map(|node| After { node }),
-                                &mut |id, _| {
-                                    seen.push(id.clone());
-                                    seen.len() < limit
-                                },
-                            )
-                            .unwrap();
-                        seen
+                            .walk_projects(field, status, desc, after, &|_| true, limit)
+                            .unwrap()
                     };
                     let case = format!("{field:?} {status:?} desc={desc}");
                     // Act, Assert: the whole walk, and the walk after each row.
