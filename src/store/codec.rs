@@ -60,7 +60,13 @@ pub fn decode_from<T: DeserializeOwned, R: std::io::Read>(mut reader: R) -> Resu
     let mut version = [0u8];
     reader
         .read_exact(&mut version)
-        .map_err(|_| CodecError::Empty)?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => CodecError::Empty,
+            _ => CodecError::Decode(bincode::error::DecodeError::Io {
+                inner: e,
+                additional: 1,
+            }),
+        })?;
     if version[0] != FORMAT_VERSION {
         return Err(CodecError::Version { found: version[0] });
     }
