@@ -184,7 +184,11 @@ mod tests {
         assert!(report.problems.is_empty(), "{:#?}", report.problems);
         assert_eq!(
             gap(&report, "start years"),
-            ["project:p $.projects[0].startYear: 2015 is the year of its buyer's credit; no note says building began then".to_owned()]
+            [
+                "project:p $.projects[0].startYear: 2015 is the year of its buyer's credit; \
+              no note says building began then"
+                    .to_owned()
+            ]
         );
     }
 
