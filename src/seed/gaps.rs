@@ -1,9 +1,11 @@
 //! Gaps that `seed --check` lists for contributors to fill without failing: source titles that
-//! read as a description of the page rather than its headline, and US-dollar figures with no
-//! year; owns only these judgements and reads the seed files as plain JSON.
+//! read as a description of the page rather than its headline, US-dollar figures with no year,
+//! and start years that only repeat the year of a loan or contract; owns only these judgements
+//! and reads the seed files as plain JSON.
 //!
-//! Both are hints, not problems: a real headline may end in "report", and some sources state a
-//! figure without saying which year it belongs to. So they are printed, never fatal.
+//! All are hints, not problems: a real headline may end in "report", some sources state a
+//! figure without saying which year it belongs to, and works do sometimes begin the year a
+//! contract is signed. So they are printed, never fatal.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +33,48 @@ const ABOUT: &[&str] = &[
     "feature on ",
     "coverage of ",
 ];
+
+/// Words in a figure's label that make it a deal (a loan, a credit, a contract) rather than a
+/// cost: the year of a deal is not the year building began.
+const DEAL_WORDS: &[&str] = &["loan", "credit", "contract", "award", "agreement"];
+
+/// Words that, in the same clause of a note as a year, say that building began that year.
+const BUILD_WORDS: &[&str] = &[
+    "construction",
+    "build",
+    "built",
+    "works",
+    "ground",
+    "cornerstone",
+    "began",
+    "start",
+];
+
+/// The label of the deal whose year a project's `startYear` repeats, when no note says that
+/// building began that year: such a start year is likely the loan's or the award's, not the
+/// start of construction.
+pub fn start_year_from_a_deal(project: &Value) -> Option<String> {
+    let start = project.get("startYear").and_then(Value::as_i64)?;
+    let figures = project.get("value").and_then(Value::as_array)?;
+    let deal = figures.iter().find_map(|m| {
+        let label = str_of(m, "label")?;
+        let lower = label.to_lowercase();
+        let is_deal = DEAL_WORDS.iter().any(|w| lower.contains(w));
+        (is_deal && m.get("year").and_then(Value::as_i64) == Some(start)).then_some(label)
+    })?;
+    let year = start.to_string();
+    let notes = project.get("notes").and_then(Value::as_array);
+    let said = notes
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .flat_map(|n| n.split(['.', ';']))
+        .any(|clause| {
+            let lower = clause.to_lowercase();
+            lower.contains(&year) && BUILD_WORDS.iter().any(|w| lower.contains(w))
+        });
+    (!said).then(|| deal.to_owned())
+}
 
 /// Whether a title reads as a description ("Report on the X", "X completion report",
 /// "Y company profile") rather than the page's own headline. A closing parenthetical such as
@@ -77,6 +121,18 @@ pub fn find(files: &BTreeMap<String, Value>) -> Vec<Gap> {
             }
         }
     }
+    let starts = array(files, "projects")
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let deal = start_year_from_a_deal(p)?;
+            let id = str_of(p, "id").unwrap_or_default();
+            let year = p.get("startYear").and_then(Value::as_i64).unwrap_or_default();
+            Some(format!(
+                "{id} $.projects[{i}].startYear: {year} is the year of its {deal}; no note says building began then"
+            ))
+        })
+        .collect();
     vec![
         Gap {
             heading: "titles that read as descriptions, not headlines",
@@ -86,12 +142,35 @@ pub fn find(files: &BTreeMap<String, Value>) -> Vec<Gap> {
             heading: "USD figures without a year",
             items: undated,
         },
+        Gap {
+            heading: "start years that repeat a loan or contract year",
+            items: starts,
+        },
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_start_year_that_only_repeats_a_deal_is_told_apart() {
+        let mut project = serde_json::json!({
+            "id": "project:p", "startYear": 2015,
+            "value": [{"amount": 1.0, "currency": "USD", "year": 2015, "label": "China Exim Bank loan"}],
+            "notes": ["Loan signed in May 2015 [source:a]."]
+        });
+        assert_eq!(
+            start_year_from_a_deal(&project).as_deref(),
+            Some("China Exim Bank loan")
+        );
+        project["notes"][0] =
+            serde_json::json!("Loan signed in May 2015; construction began in 2015.");
+        assert_eq!(start_year_from_a_deal(&project), None);
+        project["notes"][0] = serde_json::json!("Construction began in 2016.");
+        project["value"][0]["label"] = serde_json::json!("total cost");
+        assert_eq!(start_year_from_a_deal(&project), None);
+    }
 
     #[test]
     fn descriptions_are_told_from_headlines() {

@@ -175,6 +175,24 @@ mod tests {
     }
 
     #[test]
+    fn a_start_year_that_repeats_a_loan_is_listed_but_does_not_fail() {
+        let mut files = good();
+        let project = &mut files.get_mut("projects.json").unwrap()["projects"][0];
+        project["startYear"] = serde_json::json!(2015);
+        project["value"][0]["label"] = serde_json::json!("buyer's credit");
+        let report = report_of(files);
+        assert!(report.problems.is_empty(), "{:#?}", report.problems);
+        assert_eq!(
+            gap(&report, "start years"),
+            [
+                "project:p $.projects[0].startYear: 2015 is the year of its buyer's credit; \
+              no note says building began then"
+                    .to_owned()
+            ]
+        );
+    }
+
+    #[test]
     fn a_usd_figure_without_a_year_is_listed_but_does_not_fail() {
         let mut files = good();
         files.get_mut("projects.json").unwrap()["projects"][0]["value"] = serde_json::json!(

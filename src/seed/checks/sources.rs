@@ -1,7 +1,7 @@
-//! Sources: each is cited somewhere, no two share a URL, a copy on another site says where it
-//! is read, and a source whose URL spells out a date carries that date; also what a URL says
-//! about where a source is read (its host, its date, the kind of site), which the coverage
-//! figures count.
+//! Sources: each is cited somewhere, every ID a note or description names exists, no two share a
+//! URL, a copy on another site says where it is read, and a source whose URL spells out a date
+//! carries that date; also what a URL says about where a source is read (its host, its date, the
+//! kind of site), which the coverage figures count.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -184,25 +184,59 @@ pub fn source_kind(publisher: Option<&str>, url: Option<&str>) -> &'static str {
     "publisher"
 }
 
+/// The `source:` IDs a text names, as in `[source:a][source:b]` or `(source:a, source:b)`; a
+/// trailing full stop ends a sentence, not the ID, and a bare `source:` names nothing.
+fn named_ids(text: &str) -> Vec<&str> {
+    let mut ids = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("source:") {
+        let tail = &rest[i..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || "-_:.".contains(c)))
+            .unwrap_or(tail.len());
+        let id = tail[..end].trim_end_matches('.');
+        if id.len() > "source:".len() {
+            ids.push(id);
+        }
+        rest = &tail[end..];
+    }
+    ids
+}
+
 /// Every `source:` ID mentioned anywhere in `value` (lists and `[source:…]` in notes).
 fn mentions(value: &Value, out: &mut BTreeSet<String>) {
     match value {
-        Value::String(s) => {
-            let mut rest = s.as_str();
-            while let Some(i) = rest.find("source:") {
-                let tail = &rest[i..];
-                let end = tail
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || "-_:.".contains(c)))
-                    .unwrap_or(tail.len());
-                out.insert(tail[..end].trim_end_matches('.').to_owned());
-                rest = &tail[end..];
-            }
-        }
+        Value::String(s) => out.extend(named_ids(s).into_iter().map(str::to_owned)),
         Value::Array(items) => items.iter().for_each(|v| mentions(v, out)),
         Value::Object(map) => map
             .iter()
             .filter(|(k, _)| k.as_str() != "id")
             .for_each(|(_, v)| mentions(v, out)),
+        _ => {}
+    }
+}
+
+/// The `source:` IDs that free text in `value` names (notes, descriptions, labels), each with
+/// the JSON path of its text. A string that is nothing but one ID is a citation in a `sources`
+/// list, which loading already resolves.
+fn text_mentions(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::String(s) => {
+            let ids = named_ids(s);
+            if ids != [s.as_str()] {
+                out.extend(ids.into_iter().map(|id| (path.to_owned(), id.to_owned())));
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                text_mentions(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map.iter().filter(|(k, _)| k.as_str() != "id") {
+                text_mentions(v, &format!("{path}.{k}"), out);
+            }
+        }
         _ => {}
     }
 }
@@ -259,6 +293,25 @@ pub(super) fn check(files: &BTreeMap<String, Value>, report: &mut Report) {
             }
         }
     }
+    // A note that cites a source by an ID nobody has sends readers nowhere.
+    let known: BTreeSet<&str> = array(files, "sources")
+        .iter()
+        .filter_map(|s| str_of(s, "id"))
+        .collect();
+    for (name, value) in files {
+        let mut named = Vec::new();
+        text_mentions(value, "$", &mut named);
+        for (path, id) in named
+            .into_iter()
+            .filter(|(_, id)| !known.contains(id.as_str()))
+        {
+            report.problems.push(problem(
+                name,
+                path,
+                format!("the text cites `{id}`, but no source has that ID"),
+            ));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -274,6 +327,40 @@ mod tests {
             .unwrap()
             .push(serde_json::json!({"id": "source:orphan", "title": "O"}));
         fails_with(files, "`source:orphan` is cited nowhere");
+    }
+
+    #[test]
+    fn a_note_that_names_a_missing_source_is_a_problem() {
+        let mut files = good();
+        files.get_mut("projects.json").unwrap()["projects"][0]["notes"] =
+            serde_json::json!(["Opened in 2015 [source:a][source:gone]."]);
+        fails_with(
+            files.clone(),
+            "the text cites `source:gone`, but no source has that ID",
+        );
+        let report = report_of(files);
+        let found: Vec<_> = report
+            .problems
+            .iter()
+            .map(|p| (p.file.as_str(), p.path.as_str()))
+            .collect();
+        assert_eq!(found, [("projects.json", "$.projects[0].notes[0]")]);
+    }
+
+    #[test]
+    fn ids_are_read_from_the_ways_notes_cite_them() {
+        assert_eq!(
+            named_ids("Built by X [source:a-1][source:b]. See (source:c, source:d.e)."),
+            ["source:a-1", "source:b", "source:c", "source:d.e"]
+        );
+        assert!(named_ids("Operating as of the newest source: 20 investors").is_empty());
+        let mut files = good();
+        files.get_mut("sources.json").unwrap()["sources"][0]["notes"] =
+            serde_json::json!(["Same story as the one cited as source:fx."]);
+        files.get_mut("projects.json").unwrap()["projects"][0]["description"] =
+            serde_json::json!("A port (source:a).");
+        let report = report_of(files);
+        assert!(report.problems.is_empty(), "{:#?}", report.problems);
     }
 
     #[test]
