@@ -10,7 +10,8 @@ use serde::Serialize;
 /// 2: the index trees hold one key per value with a list of IDs, not one key per ID.
 /// 3: `in` values carry the edge's properties; the `degree` tree counts each node's edges.
 /// 4: the ordered index is a file beside the trees, no longer the `ordered` tree.
-pub const FORMAT_VERSION: u8 = 4;
+/// 5: the ordered index's arrays are raw little-endian bytes.
+pub const FORMAT_VERSION: u8 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {

@@ -88,7 +88,13 @@ impl Store {
         if let Some(index) = self.ordered_index.get() {
             return Ok(index);
         }
+        let started = std::time::Instant::now();
         let index = OrderedIndex::read(&self.path)?;
+        tracing::debug!(
+            projects = index.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "read the ordered index"
+        );
         Ok(self.ordered_index.get_or_init(|| index))
     }
 
