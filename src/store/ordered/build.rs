@@ -1,0 +1,120 @@
+//! Building the ordered index: projects gathered as a store is written, in any order, then
+//! numbered in ID order and sorted once per field.
+
+use std::cmp::Ordering;
+
+use super::{
+    number, status_slot, value_bits, Facets, FieldOrder, Numbers, OrderedIndex, SortField, MISSING,
+};
+use crate::model::{Node, Status};
+use crate::text;
+
+/// Gathers the projects of a store being built, in any order, into its [`OrderedIndex`].
+#[derive(Default)]
+pub(in crate::store) struct IndexBuilder {
+    ids: String,
+    id_ends: Vec<u32>,
+    /// Folded names, end to end: the order of the name field.
+    names: String,
+    name_ends: Vec<u32>,
+    facets: Vec<Facets>,
+}
+
+impl IndexBuilder {
+    /// Adds a node; nodes other than projects are not indexed.
+    pub(in crate::store) fn add(&mut self, node: &Node) {
+        let Some(facets) = Facets::of(node) else {
+            return;
+        };
+        self.ids.push_str(node.id.as_str());
+        self.id_ends.push(offset(&self.ids));
+        self.names.push_str(&text::fold(&node.name));
+        self.name_ends.push(offset(&self.names));
+        self.facets.push(facets);
+    }
+
+    pub(in crate::store) fn build(self) -> OrderedIndex {
+        let added = Ends {
+            text: &self.ids,
+            ends: &self.id_ends,
+        };
+        let names = Ends {
+            text: &self.names,
+            ends: &self.name_ends,
+        };
+        let mut by_id: Vec<u32> = (0..number(self.facets.len())).collect();
+        by_id.sort_unstable_by(|&a, &b| added.get(a).cmp(added.get(b)));
+        let mut index = OrderedIndex {
+            ids: String::with_capacity(self.ids.len()),
+            id_ends: Numbers(Vec::with_capacity(by_id.len())),
+            facets: Vec::with_capacity(by_id.len()),
+            fields: Vec::new(),
+        };
+        let mut folded = Vec::with_capacity(by_id.len());
+        for &p in &by_id {
+            index.ids.push_str(added.get(p));
+            index.id_ends.push(offset(&index.ids));
+            index.facets.push(self.facets[p as usize]);
+            folded.push(names.get(p));
+        }
+        index.fields = SortField::ALL
+            .iter()
+            .map(|&field| field_order(field, &index.facets, &folded))
+            .collect();
+        index
+    }
+}
+
+/// Strings end to end, and where each ends.
+struct Ends<'a> {
+    text: &'a str,
+    ends: &'a [u32],
+}
+
+impl Ends<'_> {
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+}
+
+fn offset(text: &str) -> u32 {
+    u32::try_from(text.len()).expect("a store's project IDs and names under 4 GiB")
+}
+
+/// One field's ranks and orders, for projects numbered in ID order.
+fn field_order(field: SortField, facets: &[Facets], names: &[&str]) -> FieldOrder {
+    // Present values, compared as the API orders them; `None` when the project has none.
+    let compare = |a: u32, b: u32| -> Option<Ordering> {
+        let (fa, fb) = (&facets[a as usize], &facets[b as usize]);
+        match field {
+            SortField::ValueUsd => Some(value_bits(fa.value_usd?).cmp(&value_bits(fb.value_usd?))),
+            SortField::StartYear => Some(fa.start_year?.cmp(&fb.start_year?)),
+            SortField::CompletionYear => Some(fa.completion_year?.cmp(&fb.completion_year?)),
+            SortField::Name => Some(names[a as usize].cmp(names[b as usize])),
+        }
+    };
+    let present = |p: u32| compare(p, p).is_some();
+    let count = number(facets.len());
+    let mut all: Vec<u32> = (0..count).filter(|&p| present(p)).collect();
+    all.sort_unstable_by(|&a, &b| compare(a, b).unwrap_or(Ordering::Equal).then(a.cmp(&b)));
+    let mut rank = vec![MISSING; facets.len()];
+    let mut current = 0;
+    for (i, &p) in all.iter().enumerate() {
+        if i > 0 && compare(all[i - 1], p) != Some(Ordering::Equal) {
+            current += 1;
+        }
+        rank[p as usize] = current;
+    }
+    all.extend((0..count).filter(|&p| !present(p)));
+    let mut by_status = vec![Numbers::default(); Status::ALL.len()];
+    for &p in &all {
+        by_status[status_slot(facets[p as usize].status)].push(p);
+    }
+    FieldOrder {
+        rank: Numbers(rank),
+        all: Numbers(all),
+        by_status,
+    }
+}
