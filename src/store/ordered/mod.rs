@@ -616,19 +616,46 @@ mod tests {
         }
         drop(writer.finish("test").unwrap());
         type Damage = fn(&mut OrderedIndex);
-        let damages: [(&str, Damage); 3] = [
-            ("a project left out", |index| {
-                index.fields[1].all.pop();
-            }),
-            ("two projects swapped", |index| {
-                index.fields[3].by_status[0].swap(0, 1);
-            }),
-            ("IDs out of order", |index| {
-                index.id_ends.swap(0, 1);
-            }),
+        let damages: [(&str, Damage, &str); 4] = [
+            (
+                "a project left out",
+                |index| {
+                    index.fields[1].all.pop();
+                },
+                "does not hold every project once, in order",
+            ),
+            (
+                "two projects swapped",
+                |index| {
+                    index.fields[3].by_status[0].swap(0, 1);
+                },
+                "does not hold every project once, in order",
+            ),
+            (
+                "ID ends out of order",
+                |index| {
+                    index.id_ends.swap(0, 1);
+                },
+                "has unreadable IDs",
+            ),
+            (
+                "two IDs of one length swapped",
+                |index| {
+                    let (first, second) = (index.id(0).to_owned(), index.id(1).to_owned());
+                    assert_eq!(
+                        first.len(),
+                        second.len(),
+                        "the fixture's IDs are of one length"
+                    );
+                    index
+                        .ids
+                        .replace_range(..first.len() * 2, &(second + &first));
+                },
+                "has IDs out of order",
+            ),
         ];
         let whole = OrderedIndex::read(&path).unwrap();
-        for (damage, apply) in damages {
+        for (damage, apply, said) in damages {
             let mut index = OrderedIndex::read(&path).unwrap();
             apply(&mut index);
             index.write(&path).unwrap();
@@ -637,7 +664,9 @@ mod tests {
                 .err()
                 .expect(damage);
             assert!(
-                refused.to_string().contains("ordered index"),
+                refused
+                    .to_string()
+                    .contains(&format!("its ordered index {said}")),
                 "{damage}: {refused}"
             );
             whole.write(&path).unwrap();
