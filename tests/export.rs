@@ -696,6 +696,54 @@ fn the_command_writes_ndjson_to_standard_output_without_out() {
     assert!(output.stdout == expected, "stdout is the library's export");
 }
 
+/// An export is a process of its own, so it can afford 4 KiB pages; with mimalloc's huge
+/// pages every export held about 40 MB more (docs/benchmarks.md, "Export memory").
+#[test]
+#[cfg(target_os = "linux")]
+fn an_export_runs_with_transparent_huge_pages_turned_off() {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    // Arrange
+    let fixture = Fixture::new();
+    let data = fixture.seed("data");
+
+    // Act: nobody reads the export yet, so it stops on a full pipe and can be looked at.
+    let mut child = common::capgraph()
+        .args(["export", "--format", "ndjson", "--data"])
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("capgraph export starts");
+    let mut stdout = child.stdout.take().expect("a piped stdout");
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).expect("the export writes");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .expect("the export's /proc status");
+    let mut rest = Vec::new();
+    stdout
+        .read_to_end(&mut rest)
+        .expect("the rest of the export");
+    let exit = child.wait().expect("the export ends");
+
+    // Assert
+    assert!(exit.success(), "the export exits 0");
+    let thp = status
+        .lines()
+        .find_map(|line| line.strip_prefix("THP_enabled:"))
+        .expect("the kernel reports THP_enabled (Linux 5.0 and later)");
+    assert_eq!(
+        thp.trim(),
+        "0",
+        "transparent huge pages are off in an export"
+    );
+    assert!(
+        rest.len() > 64 * 1024,
+        "the export was still writing when looked at"
+    );
+}
+
 #[test]
 fn the_command_writes_each_file_format_to_out_and_says_what_it_wrote() {
     // Arrange
