@@ -241,6 +241,17 @@ fn text_mentions(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// Whether one of a source's notes speaks of its date (why it has none, or what its page prints
+/// instead).
+fn says_why_undated(source: &Value) -> bool {
+    source["notes"].as_array().is_some_and(|notes| {
+        notes
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|note| note.to_lowercase().contains("date"))
+    })
+}
+
 /// Checks every source in `sources.json` against where the other files cite it.
 pub(super) fn check(files: &BTreeMap<String, Value>, report: &mut Report) {
     let mut used = BTreeSet::new();
@@ -258,6 +269,17 @@ pub(super) fn check(files: &BTreeMap<String, Value>, report: &mut Report) {
                 "sources.json",
                 at(".id"),
                 format!("`{id}` is cited nowhere; cite it where it belongs or remove it"),
+            ));
+        }
+        // Readers weigh a claim by when it was made; where a page prints no date, the record
+        // says so, so that "undated" always means "looked for and not there".
+        if str_of(s, "date").is_none() && !says_why_undated(s) {
+            report.problems.push(problem(
+                "sources.json",
+                at(".date"),
+                format!(
+                    "`{id}` has no date and no note saying why; add the date its page prints, or a note such as \"The stored copy prints no date.\""
+                ),
             ));
         }
         if let Some(url) = str_of(s, "url") {
@@ -318,6 +340,26 @@ pub(super) fn check(files: &BTreeMap<String, Value>, report: &mut Report) {
 mod tests {
     use super::super::tests::{fails_with, good, report_of};
     use super::*;
+
+    #[test]
+    fn an_undated_source_needs_a_note_saying_why() {
+        let mut files = good();
+        let sources = files.get_mut("sources.json").unwrap()["sources"]
+            .as_array_mut()
+            .unwrap();
+        let source = sources[0].as_object_mut().unwrap();
+        let id = source["id"].as_str().unwrap().to_owned();
+        source.remove("date");
+        source.remove("notes");
+        fails_with(
+            files.clone(),
+            &format!("`{id}` has no date and no note saying why"),
+        );
+
+        files.get_mut("sources.json").unwrap()["sources"][0]["notes"] =
+            serde_json::json!(["The stored copy prints no date."]);
+        assert!(report_of(files).problems.is_empty());
+    }
 
     #[test]
     fn an_unused_source_is_a_problem() {
@@ -392,8 +434,9 @@ mod tests {
     #[test]
     fn a_source_whose_url_is_dated_must_carry_that_date() {
         let mut files = good();
-        files.get_mut("sources.json").unwrap()["sources"][0]["url"] =
-            serde_json::json!("http://www.news.cn/2019-05/12/c_1.htm");
+        let source = &mut files.get_mut("sources.json").unwrap()["sources"][0];
+        source["url"] = serde_json::json!("http://www.news.cn/2019-05/12/c_1.htm");
+        source.as_object_mut().unwrap().remove("date");
         fails_with(
             files.clone(),
             "its URL is dated 2019-05-12 but it has no date",
