@@ -92,7 +92,8 @@ mod tests {
             (
                 "sources.json",
                 serde_json::json!({"sources": [
-                    {"id": "source:a", "title": "A", "publisher": "Xinhua", "date": "2020-01-02", "url": "http://www.news.cn/a"},
+                    {"id": "source:a", "title": "A", "publisher": "Xinhua", "date": "2020-01-02",
+                     "url": "http://www.news.cn/a"},
                     {"id": "source:fx", "title": "Rates", "date": "2024", "url": "https://example.org/fx"}
                 ]}),
             ),

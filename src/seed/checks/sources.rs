@@ -278,7 +278,8 @@ pub(super) fn check(files: &BTreeMap<String, Value>, report: &mut Report) {
                 "sources.json",
                 at(".date"),
                 format!(
-                    "`{id}` has no date and no note saying why; add the date its page prints, or a note such as \"The stored copy prints no date.\""
+                    "`{id}` has no date and no note saying why; add the date its page prints, \
+                     or a note such as \"The stored copy prints no date.\""
                 ),
             ));
         }
