@@ -72,6 +72,8 @@ pub struct Kept {
 }
 /// Source nodes read so far, by ID.
 type SourceCache = Option<Arc<HashMap<Id, Arc<Node>>>>;
+/// Every sibling's host countries as the store's index holds them, or `None` when it holds none.
+type HostsById = Arc<Option<BTreeMap<Id, Vec<Entity>>>>;
 
 /// Siblings loaded together, with what has been read for all of them so far.
 pub struct Batch {
@@ -85,6 +87,7 @@ pub struct Batch {
     edges: Mutex<HashMap<EdgeKey, EdgesById>>,
     pages: Mutex<HashMap<PageKey, PagesById>>,
     sources: Mutex<SourceCache>,
+    hosts: Mutex<Option<HostsById>>,
 }
 
 /// What `cache` holds under `key`, read by `read` on first use. The lock is held while reading,
@@ -132,6 +135,7 @@ impl Batch {
             edges: Mutex::default(),
             pages: Mutex::default(),
             sources: Mutex::default(),
+            hosts: Mutex::default(),
         });
         nodes
             .into_iter()
@@ -360,6 +364,50 @@ impl Batch {
             .into_iter()
             .map(|e| (e.id().clone(), e))
             .collect())
+    }
+
+    /// The host countries of `id`, one of these projects, read for every sibling at once from
+    /// the store's index instead of their edges; `None` when the index cannot say (a sibling
+    /// that is not a project, or a store of too many countries), and edges must.
+    pub fn host_countries(&self, id: &Id) -> ApiResult<Option<Vec<Entity>>> {
+        let mut slot = self
+            .hosts
+            .lock()
+            .map_err(|_| ApiError::internal("poisoned host countries cache"))?;
+        let hosts = match &*slot {
+            Some(hosts) => Arc::clone(hosts),
+            None => Arc::clone(slot.insert(Arc::new(self.read_hosts()?))),
+        };
+        drop(slot);
+        Ok(hosts
+            .as_ref()
+            .as_ref()
+            .map(|by_id| by_id.get(id).cloned().unwrap_or_default()))
+    }
+
+    fn read_hosts(&self) -> ApiResult<Option<BTreeMap<Id, Vec<Entity>>>> {
+        let Some(lists) = self.store.host_countries(&self.ids)? else {
+            return Ok(None);
+        };
+        // The countries of all siblings form one batch, as the far ends of their edges would.
+        let mut far: Vec<Id> = lists.iter().flatten().cloned().collect();
+        far.sort();
+        far.dedup();
+        let countries: HashMap<Id, Entity> = Batch::load(&self.store, &far)?
+            .into_iter()
+            .map(|e| (e.id().clone(), e))
+            .collect();
+        Ok(Some(
+            self.ids
+                .iter()
+                .cloned()
+                .zip(lists)
+                .map(|(id, list)| {
+                    let found = list.iter().filter_map(|c| countries.get(c).cloned());
+                    (id, found.collect())
+                })
+                .collect(),
+        ))
     }
 
     /// Remembers the sources `edges` cite, so that the first `sources` call reads them along

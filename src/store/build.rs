@@ -14,7 +14,7 @@ use super::{
     decode, encode, keys, open_db, open_db_waiting, ordered, Access, Meta, Store, StoreError,
     META_FORMAT, META_RECORD,
 };
-use crate::model::{Dataset, Edge, EdgeProps, Kind, Node, NodeAttrs};
+use crate::model::{Dataset, Edge, EdgeProps, EdgeType, Kind, Node, NodeAttrs};
 use crate::text;
 
 /// A store being written: records are added one node or edge at a time, in any order, and
@@ -150,6 +150,9 @@ impl StoreWriter {
         self.out.push(&self.loader, &key, &value)?;
         let in_key = keys::adjacency(&edge.to, edge.edge_type, &edge.from);
         self.inn.push(&self.loader, &in_key, &value)?;
+        if edge.edge_type == EdgeType::LocatedIn {
+            self.ordered.add_located(&edge.from, &edge.to);
+        }
         self.edges += 1;
         Ok(())
     }

@@ -11,7 +11,8 @@ use serde::Serialize;
 /// 3: `in` values carry the edge's properties; the `degree` tree counts each node's edges.
 /// 4: the ordered index is a file beside the trees, no longer the `ordered` tree.
 /// 5: the ordered index's arrays are raw little-endian bytes.
-pub const FORMAT_VERSION: u8 = 5;
+/// 6: the ordered index holds each project's host countries.
+pub const FORMAT_VERSION: u8 = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {

@@ -436,3 +436,42 @@ fn a_page_of_enterprises_answers_for_each_enterprise_what_asking_for_it_alone_an
         "enterprise",
     );
 }
+
+/// Each project's `hostCountries`, which come from the store's index, against its `LOCATED_IN`
+/// edges as `neighbors` follows them: the same countries in the same order.
+fn check_host_countries_follow_the_edges(run: impl Fn(&str, Value) -> Value) {
+    let page = run(
+        "{ projects(first: 500) { nodes { id hostCountries { id code } } } }",
+        json!({}),
+    );
+    let projects = page["projects"]["nodes"].as_array().unwrap();
+    assert!(!projects.is_empty());
+    for project in projects {
+        let reached = run(
+            "query ($id: ID!) { neighbors(id: $id, edgeTypes: [LOCATED_IN], direction: OUT) {
+                edges { toId } } }",
+            json!({ "id": project["id"] }),
+        );
+        let by_edges: Vec<&Value> = reached["neighbors"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["toId"])
+            .collect();
+        let held: Vec<&Value> = project["hostCountries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| &c["id"])
+            .collect();
+        assert_eq!(held, by_edges, "{}", project["id"]);
+        assert!(!held.is_empty(), "{} has a host country", project["id"]);
+    }
+}
+
+#[test]
+fn host_countries_are_the_located_in_edges_on_the_real_and_a_generated_dataset() {
+    check_host_countries_follow_the_edges(data);
+    let store = Arc::clone(&generated().store);
+    check_host_countries_follow_the_edges(|query, variables| run(&store, query, variables));
+}

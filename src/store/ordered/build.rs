@@ -3,10 +3,11 @@
 
 use std::cmp::Ordering;
 
+use super::hosts::{Hosts, HostsBuilder};
 use super::{
     number, status_slot, value_bits, Facets, FieldOrder, Numbers, OrderedIndex, SortField, MISSING,
 };
-use crate::model::{Node, Status};
+use crate::model::{Id, Node, Status};
 use crate::text;
 
 /// Gathers the projects of a store being built, in any order, into its [`OrderedIndex`].
@@ -18,6 +19,7 @@ pub(in crate::store) struct IndexBuilder {
     names: String,
     name_ends: Vec<u32>,
     facets: Vec<Facets>,
+    hosts: HostsBuilder,
 }
 
 impl IndexBuilder {
@@ -31,6 +33,11 @@ impl IndexBuilder {
         self.names.push_str(&text::fold(&node.name));
         self.name_ends.push(offset(&self.names));
         self.facets.push(facets);
+    }
+
+    /// Adds a `LOCATED_IN` edge; only those from a project to a country are kept.
+    pub(in crate::store) fn add_located(&mut self, from: &Id, to: &Id) {
+        self.hosts.add(from, to);
     }
 
     pub(in crate::store) fn build(self) -> OrderedIndex {
@@ -49,6 +56,7 @@ impl IndexBuilder {
             id_ends: Numbers(Vec::with_capacity(by_id.len())),
             facets: Vec::with_capacity(by_id.len()),
             fields: Vec::new(),
+            hosts: Hosts::default(),
         };
         let mut folded = Vec::with_capacity(by_id.len());
         for &p in &by_id {
@@ -61,6 +69,7 @@ impl IndexBuilder {
             .iter()
             .map(|&field| field_order(field, &index.facets, &folded))
             .collect();
+        index.hosts = self.hosts.build(&index);
         index
     }
 }

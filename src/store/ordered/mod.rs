@@ -14,7 +14,8 @@
 //! opened the store, far more than the arrays' 12 bytes per project and field.
 //!
 //! The `facet_counts` tree counts projects per status and start year, so that a status and
-//! start-year filter is counted without a walk.
+//! start-year filter is counted without a walk. The index also holds each project's host
+//! countries ([`hosts`]).
 
 use std::cmp::Ordering;
 use std::io::{BufReader, BufWriter};
@@ -24,8 +25,10 @@ use std::sync::atomic::Ordering::Relaxed;
 use serde::{Deserialize, Serialize};
 
 mod build;
+mod hosts;
 
 pub(super) use build::IndexBuilder;
+use hosts::Hosts;
 
 use super::{codec, Store, StoreError};
 use crate::model::{Id, Node, NodeAttrs, Status};
@@ -185,6 +188,7 @@ pub(super) struct OrderedIndex {
     facets: Vec<Facets>,
     /// One per sort field, at [`SortField::slot`].
     fields: Vec<FieldOrder>,
+    hosts: Hosts,
 }
 
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -310,7 +314,7 @@ impl OrderedIndex {
                 return Err("does not hold every project once, in order".into());
             }
         }
-        Ok(())
+        self.hosts.check(n)
     }
 }
 
