@@ -357,7 +357,11 @@ impl Batch {
         &self,
         edges: impl Iterator<Item = &'e EdgeRef>,
     ) -> ApiResult<HashMap<Id, Entity>> {
-        let mut far: Vec<Id> = edges.map(|e| e.other.clone()).collect();
+        self.load_far(edges.map(|e| e.other.clone()).collect())
+    }
+
+    /// The nodes at `far`, read in one call as one batch, by ID.
+    fn load_far(&self, mut far: Vec<Id>) -> ApiResult<HashMap<Id, Entity>> {
         far.sort();
         far.dedup();
         Ok(Batch::load(&self.store, &far)?
@@ -390,13 +394,7 @@ impl Batch {
             return Ok(None);
         };
         // The countries of all siblings form one batch, as the far ends of their edges would.
-        let mut far: Vec<Id> = lists.iter().flatten().cloned().collect();
-        far.sort();
-        far.dedup();
-        let countries: HashMap<Id, Entity> = Batch::load(&self.store, &far)?
-            .into_iter()
-            .map(|e| (e.id().clone(), e))
-            .collect();
+        let countries = self.load_far(lists.iter().flatten().cloned().collect())?;
         Ok(Some(
             self.ids
                 .iter()

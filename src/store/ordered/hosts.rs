@@ -18,8 +18,8 @@ const MAX_COUNTRIES: usize = u64::BITS as usize;
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(super) struct Hosts {
     /// In ID order, so that a project's bits, lowest first, list its countries in the order of
-    /// its edge keys, as `hostCountries` gives them.
-    countries: Vec<String>,
+    /// its edge keys, as `hostCountries` gives them. Checked as IDs when the index is read.
+    countries: Vec<Id>,
     /// One word per project, by number; empty when the index holds no host countries.
     masks: Vec<u64>,
 }
@@ -34,7 +34,6 @@ impl Hosts {
         };
         let sound = self.countries.len() <= MAX_COUNTRIES
             && self.countries.windows(2).all(|w| w[0] < w[1])
-            && self.countries.iter().all(|c| Id::parse(c).is_ok())
             && (self.masks.is_empty() || self.masks.len() == projects)
             && self.masks.iter().all(|&mask| mask & !known == 0);
         if sound {
@@ -46,14 +45,14 @@ impl Hosts {
 
     /// The host countries of the project numbered `number`, in ID order; `None` when the index
     /// holds none.
-    fn of(&self, number: u32) -> Option<impl Iterator<Item = &str>> {
+    fn of(&self, number: u32) -> Option<impl Iterator<Item = &Id>> {
         let mask = *self.masks.get(number as usize)?;
         Some(
             self.countries
                 .iter()
                 .enumerate()
                 .filter(move |(bit, _)| mask & (1 << bit) != 0)
-                .map(|(_, id)| id.as_str()),
+                .map(|(_, id)| id),
         )
     }
 }
@@ -74,11 +73,7 @@ impl HostsBuilder {
 
     /// The host countries of the projects of `index`, numbered as there.
     pub(super) fn build(self, index: &OrderedIndex) -> Hosts {
-        let mut countries: Vec<String> = self
-            .located
-            .iter()
-            .map(|(_, country)| country.as_str().to_owned())
-            .collect();
+        let mut countries: Vec<Id> = self.located.iter().map(|(_, c)| c.clone()).collect();
         countries.sort_unstable();
         countries.dedup();
         if countries.len() > MAX_COUNTRIES {
@@ -86,10 +81,9 @@ impl HostsBuilder {
         }
         let mut masks = vec![0u64; index.len()];
         for (project, country) in &self.located {
-            let (Some(number), Ok(bit)) = (
-                index.number_of(project),
-                countries.binary_search_by(|c| c.as_str().cmp(country.as_str())),
-            ) else {
+            let (Some(number), Ok(bit)) =
+                (index.number_of(project), countries.binary_search(country))
+            else {
                 continue;
             };
             masks[number as usize] |= 1 << bit;
@@ -113,10 +107,7 @@ impl Store {
             else {
                 return Ok(None);
             };
-            let countries = countries
-                .map(|id| Id::parse(id).map_err(|_| self.corrupt_key(id.as_bytes())))
-                .collect::<Result<Vec<_>, _>>()?;
-            all.push(countries);
+            all.push(countries.cloned().collect());
         }
         Ok(Some(all))
     }
