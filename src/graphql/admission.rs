@@ -48,8 +48,9 @@ impl Admission {
         Arc::clone(self.slots.get_or(|| Arc::new(Semaphore::new(self.max))))
     }
 
-    /// Before parsing: refuses a document known to be costly (its cost when last validated)
-    /// while every slot of this worker and every place in the queue is taken.
+    /// Before parsing: refuses a document known to be costly (validated before, with a cost its
+    /// variables cannot change) while every slot of this worker and every place in the queue is
+    /// taken.
     pub fn refuse_if_full(&self, known_cost: Option<usize>) -> Result<(), ServerError> {
         if let Some(cost) = known_cost.filter(|&cost| cost > UNMETERED_COST) {
             if self.slots().available_permits() == 0

@@ -81,6 +81,11 @@ macro_rules! paged_object {
 }
 pub(crate) use paged_object;
 
+/// The arguments a field's cost is computed from: the page sizes [`page_cost`] reads and the
+/// `ids` of `nodes`. A document that takes none of them from a variable costs the same whatever
+/// its variables, which is what lets it run on the fast path (`super::fast`).
+pub const COST_ARGUMENTS: [&str; 3] = ["first", "last", "ids"];
+
 /// Complexity of a connection field: its children cost once per row asked for, so nested pages
 /// multiply (`first: 500` under `first: 500` costs 250,000).
 pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {

@@ -2,7 +2,8 @@
 //! against the document limits again. Clients send the same few documents with different
 //! variables, and parsing was the largest single cost of a point lookup. Validation still runs
 //! on every request, since it depends on the variables; the entry keeps the cost validation
-//! last found, which is what admission knows of a document before it is parsed.
+//! last found, which is what admission knows of a document before it is parsed, and whether the
+//! document may take the fast path (`super::fast`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -10,6 +11,8 @@ use std::sync::Arc;
 use async_graphql::parser::types::ExecutableDocument;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
+
+use super::fast::{may_run_fast, FAST_PATH_MAX_COST};
 
 /// How much document text the cache holds; a parsed document takes several times its text.
 const CACHED_TEXT_BYTES: u64 = 2 * 1024 * 1024;
@@ -24,6 +27,8 @@ pub struct CachedDocument {
     document: ExecutableDocument,
     /// `usize::MAX` until a validation has measured it.
     cost: AtomicUsize,
+    /// Whether its cost is the same whatever its variables, and it may run fast.
+    may_run_fast: bool,
 }
 
 impl CachedDocument {
@@ -39,6 +44,18 @@ impl CachedDocument {
 
     pub fn set_cost(&self, cost: usize) {
         self.cost.store(cost, Ordering::Relaxed);
+    }
+
+    /// The cost of any request of this document, known before validating it: a validation
+    /// has measured it, and it does not depend on the variables. A document whose cost does
+    /// (`first: $n`) is costed anew each time.
+    pub fn known_cost(&self) -> Option<usize> {
+        self.cost().filter(|_| self.may_run_fast)
+    }
+
+    /// Its cost, if it may take the fast path: known, and within the fast path's bound.
+    pub fn fast_cost(&self) -> Option<usize> {
+        self.known_cost().filter(|&cost| cost <= FAST_PATH_MAX_COST)
     }
 }
 
@@ -69,6 +86,7 @@ impl DocumentCache {
     /// Keeps the parsed form of `text`, which has passed every document limit.
     pub fn insert(&self, text: &str, document: ExecutableDocument) -> Arc<CachedDocument> {
         let cached = Arc::new(CachedDocument {
+            may_run_fast: may_run_fast(&document),
             document,
             cost: AtomicUsize::new(usize::MAX),
         });

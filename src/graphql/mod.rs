@@ -9,6 +9,7 @@ pub mod entity;
 pub mod enums;
 pub mod error;
 mod execution;
+mod fast;
 pub mod filter;
 mod graph;
 mod limits;
@@ -30,13 +31,46 @@ pub use subscription::{Subscription, Subscriptions};
 
 use crate::store::Store;
 
-/// The executable schema.
-pub type AppSchema = Schema<Query, EmptyMutation, Subscription>;
+/// The schema as async-graphql executes it.
+pub type Executable = Schema<Query, EmptyMutation, Subscription>;
+
+/// The executable schema, built twice: with the pipeline, through which every document passes
+/// first, and without it, for the documents the pipeline has vetted (see [`fast`]). Both builds
+/// answer alike; [`execute`] chooses.
+#[derive(Clone)]
+pub struct AppSchema {
+    with_pipeline: Executable,
+    fast: Executable,
+    pipeline: pipeline::Pipeline,
+}
+
+impl AppSchema {
+    fn build(limits: &Limits, data: impl Fn(SchemaBuilder) -> SchemaBuilder) -> AppSchema {
+        let pipeline = pipeline::Pipeline::new(limits);
+        AppSchema {
+            with_pipeline: data(builder(limits).extension(pipeline.clone())).finish(),
+            fast: data(builder(limits)).finish(),
+            pipeline,
+        }
+    }
+
+    /// The build with the pipeline, for what only it runs: subscriptions.
+    pub fn with_pipeline(&self) -> &Executable {
+        &self.with_pipeline
+    }
+
+    /// How many requests took the fast path.
+    pub fn fast_answers(&self) -> u64 {
+        self.pipeline.fast_answers()
+    }
+}
+
+type SchemaBuilder = async_graphql::SchemaBuilder<Query, EmptyMutation, Subscription>;
 
 /// Builds the schema over one store, with every limit applied: for answering in-process (the
 /// CLI's `query`, tests), where the store never changes.
 pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
-    builder(limits).data(store).finish()
+    AppSchema::build(limits, |builder| builder.data(Arc::clone(&store)))
 }
 
 /// Builds the schema a server runs, with every limit applied and no store: the store can change
@@ -44,18 +78,17 @@ pub fn build_schema(store: Arc<Store>, limits: &Limits) -> AppSchema {
 /// (`request.data(store)`). Built once, it keeps the document cache and admission's slots
 /// across swaps; `subscriptions` tells subscribers of each swap.
 pub fn build_serving_schema(limits: &Limits, subscriptions: Arc<Subscriptions>) -> AppSchema {
-    builder(limits).data(subscriptions).finish()
+    AppSchema::build(limits, |builder| builder.data(Arc::clone(&subscriptions)))
 }
 
-/// Depth is checked by [`limits::check_document`] (through [`pipeline::Pipeline`]) rather than
-/// async-graphql, whose depth limit counts introspection fields too and so refuses every
-/// standard introspection query.
-fn builder(limits: &Limits) -> async_graphql::SchemaBuilder<Query, EmptyMutation, Subscription> {
+/// Both builds of the schema, but for the pipeline. Depth is checked by
+/// [`limits::check_document`] (through [`pipeline::Pipeline`]) rather than async-graphql, whose
+/// depth limit counts introspection fields too and so refuses every standard introspection query.
+fn builder(limits: &Limits) -> SchemaBuilder {
     let builder = Schema::build(Query::default(), EmptyMutation, Subscription)
         .data(limits.clone())
         .limit_complexity(limits.max_cost)
-        .limit_recursive_depth(limits::recursion_depth(limits))
-        .extension(pipeline::Pipeline::new(limits));
+        .limit_recursive_depth(limits::recursion_depth(limits));
     if limits.introspection {
         builder
     } else {
@@ -64,7 +97,7 @@ fn builder(limits: &Limits) -> async_graphql::SchemaBuilder<Query, EmptyMutation
 }
 
 /// The schema without a store: enough for the SDL and introspection, not for data.
-pub fn bare_schema() -> AppSchema {
+pub fn bare_schema() -> Executable {
     Schema::build(Query::default(), EmptyMutation, Subscription).finish()
 }
 
@@ -81,7 +114,10 @@ pub fn sdl() -> String {
 /// and the limits' stay (see [`limits::name_builtin_errors`]); the rest (parse, validation and input
 /// coercion errors) are the client's and become `BAD_USER_INPUT`.
 pub async fn execute(schema: &AppSchema, request: Request) -> Response {
-    let mut response = schema.execute(request).await;
+    let mut response = match fast::run(&schema.pipeline, &schema.fast, request).await {
+        fast::Outcome::Answered(response) | fast::Outcome::Refused(response) => response,
+        fast::Outcome::NotTaken(request) => schema.with_pipeline.execute(request).await,
+    };
     for error in &mut response.errors {
         let has_code = error
             .extensions

@@ -2,9 +2,10 @@
 //! and the parsed-document cache when the document is parsed, admission once validation knows
 //! its cost, and the field policy on every field. It is one extension rather than one per
 //! concern because async-graphql wraps every field of every request in a boxed future per
-//! extension; each concern keeps its own module and state.
+//! extension; each concern keeps its own module and state. A document it has vetted may skip it
+//! on later requests (`super::fast`).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use async_graphql::extensions::{
@@ -19,11 +20,14 @@ use super::documents::{CachedDocument, DocumentCache};
 use super::execution::FieldPolicy;
 use super::limits::{self, Limits};
 
-/// What every request of one schema shares.
+/// What every request of one schema shares, the fast path's included.
+#[derive(Clone)]
 pub struct Pipeline {
     limits: Arc<Limits>,
-    documents: Arc<DocumentCache>,
-    admission: Arc<Admission>,
+    pub(super) documents: Arc<DocumentCache>,
+    pub(super) admission: Arc<Admission>,
+    /// Requests the fast path answered.
+    fast_answers: Arc<AtomicU64>,
 }
 
 impl Pipeline {
@@ -35,7 +39,17 @@ impl Pipeline {
                 limits.max_concurrent_queries,
                 limits.max_queued_queries,
             )),
+            fast_answers: Arc::default(),
         }
+    }
+
+    pub(super) fn count_fast_answer(&self) {
+        self.fast_answers.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many requests the fast path has answered.
+    pub fn fast_answers(&self) -> u64 {
+        self.fast_answers.load(Ordering::Relaxed)
     }
 }
 
@@ -81,7 +95,7 @@ impl Extension for RequestPipeline {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         if let Some(cached) = self.documents.get(query) {
-            self.admission.refuse_if_full(cached.cost())?;
+            self.admission.refuse_if_full(cached.known_cost())?;
             let parsed = cached.document();
             let _ = self.document.set(cached);
             return Ok(parsed);

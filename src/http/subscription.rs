@@ -90,8 +90,9 @@ impl Executor for LiveExecutor {
         match session_data {
             Some(session) => self
                 .schema
+                .with_pipeline()
                 .execute_stream_with_session_data(request, session),
-            None => self.schema.execute_stream(request),
+            None => self.schema.with_pipeline().execute_stream(request),
         }
     }
 }

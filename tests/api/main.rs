@@ -20,6 +20,7 @@ mod batching;
 mod caching;
 mod cors_and_request_ids;
 mod explore;
+mod fast_path;
 mod filters;
 mod graphiql_and_health;
 mod http_contract;
