@@ -131,15 +131,18 @@ fn a_request_that_fails_on_the_fast_path_gets_the_pipelines_answer() {
     );
 }
 
-#[test]
-fn a_document_whose_cost_follows_its_variables_never_runs_fast() {
-    // No slot for a costly query: a cost over 100 is refused, a cheaper one runs.
-    let limits = Limits {
+/// No slot for a costly query: one of cost over 100 is refused, a cheaper one runs.
+fn no_slots() -> Limits {
+    Limits {
         max_concurrent_queries: 0,
         max_queued_queries: 0,
         ..Limits::default()
-    };
-    let schema = fresh(&limits);
+    }
+}
+
+#[test]
+fn a_document_whose_cost_follows_its_variables_never_runs_fast() {
+    let schema = fresh(&no_slots());
     let query = "query ($n: Int) { projects(first: $n) { nodes { id } } }";
     let cheap = response_of(&schema, query, json!({ "n": 3 }));
     assert_eq!(
@@ -157,11 +160,7 @@ fn a_document_whose_cost_follows_its_variables_never_runs_fast() {
 
 #[test]
 fn a_costly_document_on_the_fast_path_still_needs_a_slot() {
-    let limits = Limits {
-        max_concurrent_queries: 0,
-        max_queued_queries: 0,
-        ..Limits::default()
-    };
+    let limits = no_slots();
     let query = "{ projects(first: 200) { nodes { id } } }";
     let expected = pipeline_answer(&limits, query, &json!({}));
     assert_error(&expected, "OVERLOADED");
