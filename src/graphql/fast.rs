@@ -23,7 +23,7 @@ use std::any::TypeId;
 use std::sync::Arc;
 
 use async_graphql::parser::types::{
-    Directive, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+    Directive, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{Positioned, Request, Response};
 
@@ -41,15 +41,9 @@ pub const FAST_PATH_MAX_COST: usize = 5_000;
 /// Whether a document may take the fast path once its cost is known: one query operation,
 /// no variable that the cost depends on, and no introspection.
 pub fn may_run_fast(document: &ExecutableDocument) -> bool {
-    let operation = match &document.operations {
-        DocumentOperations::Single(operation) => operation,
-        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
-            match operations.values().next() {
-                Some(operation) => operation,
-                None => return false,
-            }
-        }
-        DocumentOperations::Multiple(_) => return false,
+    let mut operations = document.operations.iter();
+    let (Some((_, operation)), None) = (operations.next(), operations.next()) else {
+        return false;
     };
     operation.node.ty == OperationType::Query
         && fixed_directives(&operation.node.directives)
