@@ -79,10 +79,9 @@ type HostsById = Arc<Option<BTreeMap<Id, Vec<Entity>>>>;
 pub struct Batch {
     store: Arc<Store>,
     ids: Vec<Id>,
-    /// Every source the siblings cite, so that one read fetches them all.
-    cited: Vec<Id>,
-    /// Sources cited by edges read so far, added as they are read.
-    edge_cited: Mutex<Vec<Id>>,
+    /// The siblings themselves: the first `sources` call reads every source they cite. Kept
+    /// rather than their citations, which most queries never ask for.
+    nodes: Vec<Arc<Node>>,
     links: Mutex<HashMap<EdgeKey, LinksById>>,
     edges: Mutex<HashMap<EdgeKey, EdgesById>>,
     pages: Mutex<HashMap<PageKey, PagesById>>,
@@ -120,17 +119,10 @@ fn direction_key(direction: Direction) -> u8 {
 impl Batch {
     /// Wraps nodes already read as one batch.
     pub fn entities(store: &Arc<Store>, nodes: Vec<Arc<Node>>) -> Vec<Entity> {
-        let mut cited: Vec<Id> = nodes
-            .iter()
-            .flat_map(|n| n.cited_sources().cloned())
-            .collect();
-        cited.sort();
-        cited.dedup();
         let batch = Arc::new(Batch {
             store: Arc::clone(store),
             ids: nodes.iter().map(|n| n.id.clone()).collect(),
-            cited,
-            edge_cited: Mutex::default(),
+            nodes: nodes.clone(),
             links: Mutex::default(),
             edges: Mutex::default(),
             pages: Mutex::default(),
@@ -174,7 +166,6 @@ impl Batch {
         let edges = self
             .store
             .edges_of_many(&self.ids, Some(types), direction)?;
-        self.note_cited(edges.values().flatten());
         let entities = self.far_ends(edges.values().flatten())?;
         Ok(edges
             .into_iter()
@@ -198,11 +189,9 @@ impl Batch {
     fn edges(&self, types: &[EdgeType], direction: Direction) -> ApiResult<EdgesById> {
         let key = (types.to_vec(), direction_key(direction));
         cached(&self.edges, "edges", key, || {
-            let edges = self
+            Ok(self
                 .store
-                .edges_of_many(&self.ids, Some(types), direction)?;
-            self.note_cited(edges.values().flatten());
-            Ok(edges)
+                .edges_of_many(&self.ids, Some(types), direction)?)
         })
     }
 
@@ -301,7 +290,6 @@ impl Batch {
                 );
                 continue;
             };
-            self.note_cited(&edges);
             let rows: Vec<(String, EdgeRef)> =
                 edges.into_iter().map(|e| (cursor(&e.other), e)).collect();
             let info = PageInfo {
@@ -408,16 +396,36 @@ impl Batch {
         ))
     }
 
-    /// Remembers the sources `edges` cite, so that the first `sources` call reads them along
-    /// with the siblings' own.
-    fn note_cited<'e>(&self, edges: impl IntoIterator<Item = &'e EdgeRef>) {
-        if let Ok(mut cited) = self.edge_cited.lock() {
-            cited.extend(
-                edges
-                    .into_iter()
-                    .flat_map(|e| e.props.sources.iter().cloned()),
-            );
+    /// Every source the siblings and the edges read for them so far cite, so that the first
+    /// `sources` call reads them all at once. Gathered only then: walking the caches once
+    /// costs less than noting citations on every read that never asks for them.
+    fn cited(&self) -> Vec<Id> {
+        let mut cited: Vec<Id> = self
+            .nodes
+            .iter()
+            .flat_map(|n| n.cited_sources().cloned())
+            .collect();
+        let mut add = |edge: &EdgeRef| cited.extend(edge.props.sources.iter().cloned());
+        if let Ok(links) = self.links.lock() {
+            links
+                .values()
+                .flat_map(|by_id| by_id.values().flatten())
+                .for_each(|l| add(&l.edge));
         }
+        if let Ok(edges) = self.edges.lock() {
+            edges
+                .values()
+                .flat_map(|by_id| by_id.values().flatten())
+                .for_each(&mut add);
+        }
+        if let Ok(pages) = self.pages.lock() {
+            pages
+                .values()
+                .flat_map(|by_id| by_id.values().flatten())
+                .flat_map(|page| &page.rows)
+                .for_each(|(_, link)| add(&link.edge));
+        }
+        cited
     }
 
     /// Linked entities of one kind only (a country's `LOCATED_IN` in-edges come from projects
@@ -451,10 +459,7 @@ impl Batch {
                 .as_ref()
                 .map(|known| known.keys().cloned().collect())
                 .unwrap_or_default();
-            wanted.extend(self.cited.iter().cloned());
-            if let Ok(cited) = self.edge_cited.lock() {
-                wanted.extend(cited.iter().cloned());
-            }
+            wanted.extend(self.cited());
             wanted.extend(ids.iter().cloned());
             wanted.sort();
             wanted.dedup();
