@@ -37,6 +37,11 @@ impl CachedDocument {
         self.document.clone()
     }
 
+    /// The parsed document, to read.
+    pub fn parsed(&self) -> &ExecutableDocument {
+        &self.document
+    }
+
     /// The cost the last validation found, if one has run.
     pub fn cost(&self) -> Option<usize> {
         Some(self.cost.load(Ordering::Relaxed)).filter(|&cost| cost != usize::MAX)

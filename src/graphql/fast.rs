@@ -13,6 +13,9 @@
 //!   costly one a slot exactly as the pipeline would;
 //! - its cost is at most [`FAST_PATH_MAX_COST`], so it may hold the worker without yielding;
 //! - it asks nothing of introspection (the pipeline answers `__schema { description }`);
+//! - its variables hold values of the types the operation declares ([`super::variables`]): the
+//!   build runs only the validation a document's cost needs, since the rules that depend on the
+//!   document alone passed when the pipeline first validated it;
 //! - any error sends the request through the pipeline after all, so a failed field, a bad
 //!   variable or an unknown operation name is answered exactly as it would have been.
 //!
@@ -28,7 +31,9 @@ use async_graphql::parser::types::{
 use async_graphql::{Positioned, Request, Response};
 
 use super::connection::COST_ARGUMENTS;
+use super::documents::CachedDocument;
 use super::pipeline::Pipeline;
+use super::variables::InputTypes;
 use super::Executable;
 use crate::store::Store;
 
@@ -100,14 +105,52 @@ pub enum Outcome {
     NotTaken(Request),
 }
 
-/// Runs `request` on `fast` if its document qualifies (see the module's documentation).
-pub async fn run(pipeline: &Pipeline, fast: &Executable, request: Request) -> Outcome {
-    let Some(cached) = pipeline.documents.get(&request.query) else {
-        return Outcome::NotTaken(request);
-    };
-    let Some(cost) = cached.fast_cost() else {
-        return Outcome::NotTaken(request);
-    };
+/// The build of the schema without the pipeline, and what it needs to check variables.
+#[derive(Clone)]
+pub struct FastPath {
+    schema: Executable,
+    input_types: Arc<InputTypes>,
+}
+
+impl FastPath {
+    /// `schema` is built with no extension and validates only what a document's cost needs.
+    pub fn new(schema: Executable) -> FastPath {
+        FastPath {
+            schema,
+            input_types: Arc::new(InputTypes::of_queries()),
+        }
+    }
+
+    /// Runs `request` if its document qualifies (see the module's documentation).
+    pub async fn run(&self, pipeline: &Pipeline, request: Request) -> Outcome {
+        let Some(cached) = pipeline.documents.get(&request.query) else {
+            return Outcome::NotTaken(request);
+        };
+        let Some(cost) = cached.fast_cost() else {
+            return Outcome::NotTaken(request);
+        };
+        let definitions = cached
+            .parsed()
+            .operations
+            .iter()
+            .next()
+            .map(|(_, operation)| &operation.node.variable_definitions[..])
+            .unwrap_or_default();
+        if !self.input_types.vouch_for(definitions, &request.variables) {
+            return Outcome::NotTaken(request);
+        }
+        run_vetted(pipeline, &self.schema, request, &cached, cost).await
+    }
+}
+
+/// Runs a request whose document and variables qualify, once admission lets it.
+async fn run_vetted(
+    pipeline: &Pipeline,
+    fast: &Executable,
+    request: Request,
+    cached: &CachedDocument,
+    cost: usize,
+) -> Outcome {
     // The store is the only data a request brings; anything else, the pipeline handles.
     let store = request
         .data

@@ -19,10 +19,11 @@ mod query;
 mod search;
 pub mod subscription;
 pub mod types;
+mod variables;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, Request, Response, Schema};
+use async_graphql::{EmptyMutation, Request, Response, Schema, ValidationMode};
 
 use error::ErrorCode;
 pub use limits::Limits;
@@ -40,7 +41,7 @@ pub type Executable = Schema<Query, EmptyMutation, Subscription>;
 #[derive(Clone)]
 pub struct AppSchema {
     with_pipeline: Executable,
-    fast: Executable,
+    fast: fast::FastPath,
     pipeline: pipeline::Pipeline,
 }
 
@@ -49,7 +50,13 @@ impl AppSchema {
         let pipeline = pipeline::Pipeline::new(limits);
         AppSchema {
             with_pipeline: data(builder(limits).extension(pipeline.clone())).finish(),
-            fast: data(builder(limits)).finish(),
+            // Validation's rules that depend on the document alone passed when the pipeline
+            // first validated it; the one that depends on the variables is the fast path's.
+            fast: fast::FastPath::new(
+                data(builder(limits))
+                    .validation_mode(ValidationMode::Fast)
+                    .finish(),
+            ),
             pipeline,
         }
     }
@@ -114,7 +121,7 @@ pub fn sdl() -> String {
 /// and the limits' stay (see [`limits::name_builtin_errors`]); the rest (parse, validation and input
 /// coercion errors) are the client's and become `BAD_USER_INPUT`.
 pub async fn execute(schema: &AppSchema, request: Request) -> Response {
-    let mut response = match fast::run(&schema.pipeline, &schema.fast, request).await {
+    let mut response = match schema.fast.run(&schema.pipeline, request).await {
         fast::Outcome::Answered(response) | fast::Outcome::Refused(response) => response,
         fast::Outcome::NotTaken(request) => schema.with_pipeline.execute(request).await,
     };

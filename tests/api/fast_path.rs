@@ -131,6 +131,29 @@ fn a_request_that_fails_on_the_fast_path_gets_the_pipelines_answer() {
     );
 }
 
+#[test]
+fn a_bad_variable_where_nothing_runs_is_refused_on_the_fast_path_too() {
+    // `role` sits under a country that does not exist, so no resolver ever reads it: only
+    // validation can tell that `SHAREHOLDER` is no role, and the fast path runs little of it.
+    let query = "query ($code: String!, $role: Role!) { country(code: $code) { \
+                 projects(first: 1) { nodes { enterprises(role: [$role]) { totalCount } } } } }";
+    let schema = fresh(&Limits::default());
+    let good = [
+        json!({ "code": "XX", "role": "INVESTOR" }),
+        json!({ "code": "XX", "role": "CONTRACTOR" }),
+    ];
+    assert_eq!(fast_answers_matching(&schema, query, &good), 1);
+    let bad = json!({ "code": "XX", "role": "SHAREHOLDER" });
+    let refused = response_of(&schema, query, bad.clone());
+    assert_error(&refused, "BAD_USER_INPUT");
+    assert!(
+        refused.get("data").is_none_or(Value::is_null),
+        "{refused:#}"
+    );
+    assert_eq!(refused, pipeline_answer(&Limits::default(), query, &bad));
+    assert_eq!(schema.fast_answers(), 1, "the bad request did not run fast");
+}
+
 /// No slot for a costly query: one of cost over 100 is refused, a cheaper one runs.
 fn no_slots() -> Limits {
     Limits {
