@@ -1,6 +1,7 @@
 //! Node identity: `kind:slug` IDs parsed once, so the rest of the code never re-checks them.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -126,9 +127,12 @@ pub enum IdError {
 ///
 /// Slugs are `[a-z0-9]+(-[a-z0-9]+)*`; a country's slug is its ISO alpha-2 code in upper case.
 /// Neither can contain a NUL byte, which is what lets store keys use `\0` as a separator.
+///
+/// Shared rather than owned text: a query copies IDs into batches, edges, pages and cache keys
+/// many times over, and a copy is then a count, not an allocation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Id(String);
+pub struct Id(Arc<str>);
 
 impl Id {
     pub fn parse(text: &str) -> Result<Id, IdError> {
@@ -145,7 +149,7 @@ impl Id {
             is_slug(slug)
         };
         if ok {
-            Ok(Id(text.to_owned()))
+            Ok(Id(Arc::from(text)))
         } else if kind == Kind::Country {
             Err(IdError::BadCountryCode(text.to_owned()))
         } else {
@@ -197,7 +201,7 @@ impl TryFrom<String> for Id {
 
 impl From<Id> for String {
     fn from(id: Id) -> String {
-        id.0
+        id.0.to_string()
     }
 }
 
