@@ -1,9 +1,10 @@
 //! The parsed-document cache: a document text seen before is neither parsed nor checked
 //! against the document limits again. Clients send the same few documents with different
 //! variables, and parsing was the largest single cost of a point lookup. Validation still runs
-//! on every request, since it depends on the variables; the entry keeps the cost validation
-//! last found, which is what admission knows of a document before it is parsed, and whether the
-//! document may take the fast path (`super::fast`).
+//! on every request, since it depends on the variables (on the fast path, only the part that
+//! does: `super::variables`); the entry keeps the cost validation last found, which is what
+//! admission knows of a document before it is parsed, and whether the document may take the
+//! fast path (`super::fast`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
