@@ -52,22 +52,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Generates and seeds scale N once; prints the data directory.
-store_for() {
-    local dir=target/bench-data/scale-$1
-    # A store this build cannot open (one of an older store format) is seeded again.
-    if [[ -f $dir/data/CURRENT ]] && ! "$bin" query --data "$dir/data" '{ dataset { digest } }' >/dev/null 2>&1; then
-        echo "the store in $dir/data does not open with this build; seeding it again" >&2
-        rm -rf "$dir/data"
-    fi
-    if [[ ! -f $dir/data/CURRENT ]]; then
-        mkdir -p "$dir"
-        "$bin" generate --scale "$1" --out "$dir/seed" >&2
-        /usr/bin/time -f "seeded scale $1 in %e s, peak RSS %M KB" \
-            "$bin" seed --from "$dir/seed" --data "$dir/data" >&2
-    fi
-    echo "$dir/data"
-}
+# store_for N: the data directory of scale N, generated and seeded on first use.
+source bench/stores.sh
 
 echo "capgraph load test: wrk -t1 -c$CONNECTIONS -d$DURATION per query after $WARMUP unmeasured, $(nproc) cores, different variables per request"
 printf '%-7s %-4s %10s %9s %9s %8s %7s\n' scale query 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' errors
