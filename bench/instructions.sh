@@ -11,14 +11,16 @@
 # Settings (environment):
 #   REQUESTS=100      requests counted per query, after 50 that are not
 #
-# Needs valgrind (apt-get install valgrind). Stores are shared with bench/load.sh.
+# Needs valgrind and jq (apt-get install valgrind jq). Stores are shared with bench/load.sh.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 REQUESTS=${REQUESTS:-100}
 scales=("$@")
 [[ ${#scales[@]} -gt 0 ]] || scales=(50)
-command -v valgrind >/dev/null || { echo "valgrind is required (apt-get install -y valgrind)" >&2; exit 1; }
+for tool in valgrind jq; do
+    command -v "$tool" >/dev/null || { echo "$tool is required (apt-get install -y $tool)" >&2; exit 1; }
+done
 
 cargo build --release --quiet
 bin=target/release/capgraph
