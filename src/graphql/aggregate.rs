@@ -12,6 +12,7 @@ use crate::model::{Direction, EdgeType, Id, Kind, NodeAttrs};
 
 /// One group of projects.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct AggregateBucket {
     /// The group's key: a node ID, a status name or a year; `none` for projects without one.
     pub key: String,
@@ -40,7 +41,7 @@ struct Tally {
     valued: i32,
 }
 
-#[Object]
+#[Object(serial)]
 impl AggregateQuery {
     /// Project counts and value sums grouped by host country, sector, enterprise, status or
     /// start year, for the projects `filter` keeps (all when absent). Largest groups first.

@@ -158,6 +158,7 @@ impl<'a> PageArgs<'a> {
 
 /// Whether the connection has pages before and after this one.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(serial)]
 pub struct PageInfo {
     /// True when rows come after this page (request them with `after: endCursor`).
     pub has_next_page: bool,

@@ -4,13 +4,24 @@
 //! field out of `data`, upstream issue 1449), a long execution yields to other requests every
 //! few fields, because queries run on the HTTP workers, and `__schema { description }` is the
 //! schema's (none) rather than async-graphql's fixed sentence.
+//!
+//! A yield must not change the order of an answer's keys, which the spec fixes as the order of
+//! the selection. Below the root, objects resolve their fields one after another
+//! (`#[Object(serial)]`), so they keep it; async-graphql resolves the root's fields together and
+//! adds each as it completes, so a root field that yielded would come last: [`FieldPolicy::finish`]
+//! puts the root's keys back in the document's order. What that leaves is a root key selected
+//! twice with different sub-selections: when the first yields, the second is resolved first
+//! and their merged object takes its keys in that order.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use async_graphql::extensions::{ExtensionContext, NextResolve, ResolveInfo};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+};
 use async_graphql::{
-    PathSegment, QueryPathNode, QueryPathSegment, Response, ServerError, ServerResult, Value,
+    Name, PathSegment, QueryPathNode, QueryPathSegment, Response, ServerError, ServerResult, Value,
 };
 
 /// Fields resolved between two yields to the runtime: small enough that a costly query holds a
@@ -59,10 +70,76 @@ fn items_nullable(type_name: &str) -> Option<bool> {
     Some(is_nullable(inner))
 }
 
+/// The operation a request runs: the one named, or the only one.
+fn operation<'d>(
+    document: &'d ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'d OperationDefinition> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(operation), _) => Some(&operation.node),
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            operations.get(name).map(|operation| &operation.node)
+        }
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next().map(|operation| &operation.node)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+/// Appends the response keys `set` selects, fragments spread in place, each key once at its
+/// first place: the order the spec's CollectFields gives the keys of an answer.
+fn collect_keys<'d>(
+    document: &'d ExecutableDocument,
+    set: &'d SelectionSet,
+    keys: &mut Vec<&'d Name>,
+) {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                let key = &field.node.response_key().node;
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
+                    collect_keys(document, &fragment.node.selection_set.node, keys);
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                collect_keys(document, &inline.node.selection_set.node, keys);
+            }
+        }
+    }
+}
+
+/// Puts the keys of `data` in the order the operation selects them.
+fn order_root_keys(data: &mut Value, document: &ExecutableDocument, operation_name: Option<&str>) {
+    let (Value::Object(fields), Some(operation)) = (data, operation(document, operation_name))
+    else {
+        return;
+    };
+    let mut keys = Vec::new();
+    collect_keys(document, &operation.selection_set.node, &mut keys);
+    fields.sort_by_cached_key(|key, _| keys.iter().position(|k| *k == key));
+}
+
 impl FieldPolicy {
-    /// Completes an executed response: the errors of fields turned null join the others, and a
-    /// failed non-null root field turns `data` null.
-    pub fn finish(&self, mut response: Response) -> Response {
+    /// Completes an executed response: the errors of fields turned null join the others, a
+    /// failed non-null root field turns `data` null, and after a yield the root's keys are put
+    /// back in the order of `document`'s operation.
+    pub fn finish(
+        &self,
+        mut response: Response,
+        document: Option<&ExecutableDocument>,
+        operation_name: Option<&str>,
+    ) -> Response {
+        if let Some(document) = document {
+            if self.resolved.load(Ordering::Relaxed) >= FIELDS_PER_SLICE {
+                order_root_keys(&mut response.data, document, operation_name);
+            }
+        }
         let Ok(mut failures) = self.failures.lock() else {
             return response;
         };

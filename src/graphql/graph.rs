@@ -28,7 +28,7 @@ pub struct GraphEdge {
 }
 
 /// An edge as graph answers show it, with both ends.
-#[Object]
+#[Object(serial)]
 impl GraphEdge {
     /// ID of the node the edge leaves.
     async fn from_id(&self) -> ID {
@@ -71,6 +71,7 @@ impl GraphEdge {
 
 /// Nodes and the edges between them.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct Subgraph {
     /// Every node reached, the starting node first, then in ID order.
     pub nodes: Vec<NodeIface>,
@@ -80,6 +81,7 @@ pub struct Subgraph {
 
 /// A shortest path.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct Path {
     /// Number of edges on the path.
     pub length: i32,
@@ -120,7 +122,7 @@ fn materialise(
     Ok((entities, edges))
 }
 
-#[Object]
+#[Object(serial)]
 impl GraphQuery {
     /// The nodes within `depth` edges of a node, and the edges between them.
     async fn neighbors(

@@ -136,7 +136,9 @@ impl Extension for RequestPipeline {
             Ok(slot) => slot,
             Err(error) => return Response::from_errors(vec![error]),
         };
-        self.policy.finish(next.run(ctx, operation_name).await)
+        let response = next.run(ctx, operation_name).await;
+        let document = self.document.get().map(|cached| cached.parsed());
+        self.policy.finish(response, document, operation_name)
     }
 
     async fn resolve(

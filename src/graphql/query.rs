@@ -40,7 +40,7 @@ fn one(ctx: &Context<'_>, raw: &str, kind: Option<Kind>) -> ApiResult<Option<Ent
     Ok(Batch::load(store(ctx), &[id])?.pop())
 }
 
-#[Object]
+#[Object(serial)]
 impl LookupQuery {
     /// Any node by its ID (`project:suramadu-bridge`, `country:KH`, ...); null when none has it.
     async fn node(
@@ -237,7 +237,7 @@ fn id_ordered_page(ctx: &Context<'_>, kind: Kind, args: PageArgs<'_>) -> ApiResu
 type Page = super::connection::Page<Entity>;
 
 paged_object! {
-    #[Object]
+    #[Object(serial)]
     impl ListQuery {
         /// Projects, filtered and ordered as asked (ID order by default).
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
@@ -416,6 +416,7 @@ pub struct DatasetQuery;
 
 /// How many nodes of one kind the dataset has.
 #[derive(SimpleObject, Clone)]
+#[graphql(serial)]
 pub struct KindCount {
     /// The kind.
     pub kind: NodeKind,
@@ -425,6 +426,7 @@ pub struct KindCount {
 
 /// The dataset this server answers from.
 #[derive(SimpleObject, Clone)]
+#[graphql(serial)]
 pub struct DatasetInfo {
     /// SHA-256 over every node and edge: equal data, equal digest.
     pub digest: String,
@@ -436,7 +438,7 @@ pub struct DatasetInfo {
     pub edges: i32,
 }
 
-#[Object]
+#[Object(serial)]
 impl DatasetQuery {
     /// The dataset's digest and counts.
     async fn dataset(&self, ctx: &Context<'_>) -> DatasetInfo {

@@ -19,6 +19,7 @@ const MAX_CANDIDATES: usize = 5_000;
 
 /// One search result.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct SearchHit {
     /// The node found.
     pub node: NodeIface,
@@ -58,7 +59,7 @@ fn name_match(name: &str, folded_query: &str) -> f64 {
     }
 }
 
-#[Object]
+#[Object(serial)]
 impl SearchQuery {
     /// Finds nodes by name or alias: "suramadu", "Surabaya Madura", "CCCC", "china comm",
     /// "中国交建" and "大唐" all find what a person means. Best hits first.

@@ -300,3 +300,71 @@ fn the_codes_clients_are_promised_are_exactly_the_servers_and_the_readme_names_e
         );
     }
 }
+
+/// The keys of a JSON object, in the order the text has them.
+struct KeysInOrder(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for KeysInOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeysInOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeysInOrder, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((key, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                    keys.push(key);
+                }
+                Ok(KeysInOrder(keys))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// An answer's root keys, and the keys of each node of its page `a`.
+#[derive(serde::Deserialize)]
+struct Answer<T> {
+    data: T,
+}
+#[derive(serde::Deserialize)]
+struct PageA {
+    a: Nodes,
+}
+#[derive(serde::Deserialize)]
+struct Nodes {
+    nodes: Vec<KeysInOrder>,
+}
+
+#[test]
+fn every_object_lists_its_fields_in_the_order_the_query_selects_them_even_a_long_one() {
+    // Arrange: more fields than a request resolves between two yields to other requests (64),
+    // in an order that is neither alphabetical nor the schema's; the yield falls in the first
+    // root field, and a first request of a document runs through the pipeline, the path that
+    // yields.
+    let selection = ["startYear", "name", "status", "id"];
+    let query = format!(
+        "{{ a: projects(first: 40) {{ nodes {{ {} }} }} ...More c: countries {{ totalCount }} }}
+         fragment More on Query {{ b: dataset {{ digest }} }}",
+        selection.join(" ")
+    );
+
+    // Act
+    let response = shared_app().post_raw(body(&query), "application/json", None);
+
+    // Assert
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().unwrap();
+    let root: Answer<KeysInOrder> = serde_json::from_str(&text).expect("an answer");
+    assert_eq!(root.data.0, ["a", "b", "c"], "the root's keys");
+    let page: Answer<PageA> = serde_json::from_str(&text).expect("an answer");
+    assert_eq!(page.data.a.nodes.len(), 40, "the page is full");
+    for (at, node) in page.data.a.nodes.iter().enumerate() {
+        assert_eq!(node.0, selection, "the keys of node {at}");
+    }
+}

@@ -7,6 +7,7 @@ macro_rules! connection {
     ($(#[$doc:meta])* $conn:ident, $edge:ident, $node:ident) => {
         $(#[$doc])*
         #[derive(SimpleObject)]
+        #[graphql(serial)]
         pub struct $conn {
             /// The rows of this page, each with its cursor.
             pub edges: Vec<$edge>,
@@ -20,6 +21,7 @@ macro_rules! connection {
 
         /// One row of a connection: a node and the cursor that points at it.
         #[derive(SimpleObject)]
+        #[graphql(serial)]
         pub struct $edge {
             /// Opaque position of this row, for `after` and `before`.
             pub cursor: String,
@@ -212,6 +214,7 @@ macro_rules! participation_types {
     ($(#[$cdoc:meta])* $conn:ident, $(#[$edoc:meta])* $edge:ident, $node:ident) => {
         $(#[$cdoc])*
         #[derive(SimpleObject)]
+        #[graphql(serial)]
         pub struct $conn {
             /// The rows of this page.
             pub edges: Vec<$edge>,
@@ -225,7 +228,7 @@ macro_rules! participation_types {
         pub struct $edge(Participation);
 
         $(#[$edoc])*
-        #[Object]
+        #[Object(serial)]
         impl $edge {
             /// Opaque position of this row, for `after`.
             async fn cursor(&self) -> &str {

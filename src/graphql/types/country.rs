@@ -3,7 +3,7 @@
 use super::*;
 
 node_object!(
-    #[Object]
+    #[Object(serial)]
     /// A country: China or an ASEAN member state.
     Country {
         /// ISO 3166-1 alpha-2 code, e.g. `KH`.

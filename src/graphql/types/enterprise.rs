@@ -3,7 +3,7 @@
 use super::*;
 
 node_object!(
-    #[Object]
+    #[Object(serial)]
     /// A company, group or bank.
     Enterprise {
         /// Who owns it, as far as sources say.

@@ -3,7 +3,7 @@
 use super::*;
 
 node_object!(
-    #[Object]
+    #[Object(serial)]
     /// An initiative, agreement, blueprint, plan, mechanism or organisation.
     Framework {
         /// What sort of framework it is.

@@ -10,7 +10,7 @@ pub(super) fn indicator_attrs(e: &Entity) -> Option<&model::IndicatorAttrs> {
 }
 
 node_object!(
-    #[Object]
+    #[Object(serial)]
     /// A sourced figure, such as the number of Chinese cooperation zones in ASEAN.
     Indicator {
         /// The figure.

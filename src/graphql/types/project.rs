@@ -3,7 +3,7 @@
 use super::*;
 
 node_object!(
-    #[Object]
+    #[Object(serial)]
     /// A project: a bridge, railway, power plant, network, mine, factory, ...
     Project {
         /// Where it stands, as of its newest source.

@@ -3,7 +3,7 @@
 use super::*;
 
 node_object!(
-    #[Object]
+    #[Object(serial)]
     /// An economic sector. Three tiers (infrastructure, traditional, emerging industries) with
     /// sub-sectors beneath them.
     Sector {

@@ -10,7 +10,7 @@ pub(super) fn source_attrs(e: &Entity) -> Option<&model::SourceAttrs> {
 }
 
 node_object!(
-    #[Object]
+    #[Object(serial)]
     /// A publication, dataset or web page that facts come from.
     Source {
         /// Title of the article, page or dataset.

@@ -13,7 +13,7 @@ pub fn source_objects(batch: &Batch, ids: &[Id]) -> ApiResult<Vec<Source>> {
 
 /// A sum of money as a source states it.
 #[derive(SimpleObject)]
-#[graphql(complex)]
+#[graphql(complex, serial)]
 pub struct Money {
     /// The amount, in `currency`, in units (not millions).
     pub amount: f64,
@@ -33,7 +33,7 @@ pub struct Money {
 
 /// A measured size: capacity, length, area, throughput.
 #[derive(SimpleObject)]
-#[graphql(complex)]
+#[graphql(complex, serial)]
 pub struct Quantity {
     /// The number.
     pub value: f64,
@@ -98,6 +98,7 @@ pub(super) fn quantity(q: &model::Quantity, batch: &Arc<Batch>) -> Quantity {
 
 /// A WGS84 point with its precision.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct Location {
     /// Latitude in degrees, north positive.
     pub lat: f64,

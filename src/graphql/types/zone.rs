@@ -10,7 +10,7 @@ pub(super) fn zone_attrs(e: &Entity) -> Option<&model::ZoneAttrs> {
 }
 
 node_object!(
-    #[Object]
+    #[Object(serial)]
     /// An overseas economic and trade cooperation zone, industrial park or special economic zone.
     Zone {
         /// Host country.
