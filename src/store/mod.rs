@@ -125,6 +125,9 @@ pub struct Store {
     /// Loaded when the store opens for queries, or when first walked (see [`ordered`]).
     ordered_index: std::sync::OnceLock<ordered::OrderedIndex>,
     facet_counts: sled::Tree,
+    /// `facet_counts` in memory, read whole on the first count: a few hundred entries, which
+    /// every filtered list's `totalCount` ranges over.
+    facet_totals: std::sync::OnceLock<std::collections::BTreeMap<Vec<u8>, u64>>,
     by_status: sled::Tree,
     by_year: sled::Tree,
     search: sled::Tree,

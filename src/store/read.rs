@@ -65,6 +65,7 @@ impl Store {
             degree: db.open_tree("degree")?,
             ordered_index: OnceLock::new(),
             facet_counts: db.open_tree("facet_counts")?,
+            facet_totals: OnceLock::new(),
             by_status: db.open_tree("by_status")?,
             by_year: db.open_tree("by_year")?,
             search: db.open_tree("search")?,

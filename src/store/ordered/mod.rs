@@ -14,10 +14,11 @@
 //! opened the store, far more than the arrays' 12 bytes per project and field.
 //!
 //! The `facet_counts` tree counts projects per status and start year, so that a status and
-//! start-year filter is counted without a walk. The index also holds each project's host
-//! countries ([`hosts`]).
+//! start-year filter is counted without a walk; the first count reads it into memory. The
+//! index also holds each project's host countries ([`hosts`]).
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
@@ -430,14 +431,32 @@ impl Store {
         Ok(index.facets.iter().filter(|f| keep(f)).count() as u64)
     }
 
+    /// The `facet_counts` tree, read whole the first time a count asks for it.
+    fn facet_totals(&self) -> Result<&BTreeMap<Vec<u8>, u64>, StoreError> {
+        if let Some(totals) = self.facet_totals.get() {
+            return Ok(totals);
+        }
+        let mut totals = BTreeMap::new();
+        for entry in self.facet_counts.iter() {
+            let (key, value) = entry?;
+            let bytes: [u8; 8] = value
+                .as_ref()
+                .try_into()
+                .map_err(|_| self.corrupt_key(&key))?;
+            totals.insert(key.to_vec(), u64::from_be_bytes(bytes));
+        }
+        Ok(self.facet_totals.get_or_init(|| totals))
+    }
+
     /// How many projects have one of `statuses` (any when `None`) and a start year in `lo..=hi`
-    /// (any, or none, when the range is `None`): one range read per status.
+    /// (any, or none, when the range is `None`): one range of the counts per status.
     pub fn count_projects(
         &self,
         statuses: Option<&[Status]>,
         years: Option<(i32, i32)>,
     ) -> Result<u64, StoreError> {
         self.count_read();
+        let totals = self.facet_totals()?;
         let all = Status::ALL;
         let mut total = 0;
         for &status in statuses.unwrap_or(&all) {
@@ -454,18 +473,11 @@ impl Store {
                         Some(next) => key(next),
                         None => vec![tag, 1],
                     };
-                    self.facet_counts.range(key(lo)..end)
+                    totals.range(key(lo)..end)
                 }
-                None => self.facet_counts.range(vec![tag]..vec![tag + 1]),
+                None => totals.range(vec![tag]..vec![tag + 1]),
             };
-            for entry in range {
-                let (key, value) = entry?;
-                let bytes: [u8; 8] = value
-                    .as_ref()
-                    .try_into()
-                    .map_err(|_| self.corrupt_key(&key))?;
-                total += u64::from_be_bytes(bytes);
-            }
+            total += range.map(|(_, count)| count).sum::<u64>();
         }
         Ok(total)
     }
