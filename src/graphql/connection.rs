@@ -1,6 +1,6 @@
 //! Relay cursor pagination: page arguments, opaque cursors, and slicing an ordered list.
 
-use async_graphql::{Context, SimpleObject};
+use async_graphql::{Context, Object};
 use base64::Engine;
 
 use super::error::{ApiError, ApiResult};
@@ -156,18 +156,47 @@ impl<'a> PageArgs<'a> {
     }
 }
 
-/// Whether the connection has pages before and after this one.
-#[derive(SimpleObject, Debug, Clone)]
-#[graphql(serial)]
+/// Where a page stands in its list. It keeps the IDs of the first and last rows, not their
+/// cursors, which are made only when a client asks for them: most never do.
+#[derive(Debug, Clone)]
 pub struct PageInfo {
-    /// True when rows come after this page (request them with `after: endCursor`).
     pub has_next_page: bool,
-    /// True when rows come before this page (request them with `before: startCursor`).
     pub has_previous_page: bool,
+    pub start: Option<Id>,
+    pub end: Option<Id>,
+}
+
+impl PageInfo {
+    /// The page info of `rows`, which are in the list's order.
+    pub fn of<T>(rows: &[(Id, T)], has_previous_page: bool, has_next_page: bool) -> PageInfo {
+        PageInfo {
+            has_next_page,
+            has_previous_page,
+            start: rows.first().map(|(id, _)| id.clone()),
+            end: rows.last().map(|(id, _)| id.clone()),
+        }
+    }
+}
+
+/// Whether the connection has pages before and after this one.
+#[Object(serial)]
+impl PageInfo {
+    /// True when rows come after this page (request them with `after: endCursor`).
+    async fn has_next_page(&self) -> bool {
+        self.has_next_page
+    }
+    /// True when rows come before this page (request them with `before: startCursor`).
+    async fn has_previous_page(&self) -> bool {
+        self.has_previous_page
+    }
     /// Cursor of the first row on this page; null when the page is empty.
-    pub start_cursor: Option<String>,
+    async fn start_cursor(&self) -> Option<String> {
+        self.start.as_ref().map(cursor)
+    }
     /// Cursor of the last row on this page; null when the page is empty.
-    pub end_cursor: Option<String>,
+    async fn end_cursor(&self) -> Option<String> {
+        self.end.as_ref().map(cursor)
+    }
 }
 
 /// The server's page size limit, from the schema's data (the default when none is set).
@@ -206,10 +235,11 @@ pub fn decode_cursor(name: &str, cursor: &str) -> ApiResult<Id> {
     Id::parse(id).map_err(|_| bad())
 }
 
-/// One page cut from an ordered list.
+/// One page cut from an ordered list: each row with the ID its cursor is made from, when a
+/// client asks for it.
 #[derive(Clone)]
 pub struct Page<T> {
-    pub rows: Vec<(String, T)>,
+    pub rows: Vec<(Id, T)>,
     pub info: PageInfo,
     pub total: usize,
 }
@@ -264,18 +294,13 @@ pub fn paginate<T>(
     }
     let has_previous_page = start > 0;
     let has_next_page = end < total;
-    let rows: Vec<(String, T)> = items
+    let rows: Vec<(Id, T)> = items
         .into_iter()
         .skip(start)
         .take(end - start)
-        .map(|item| (cursor(id_of(&item)), item))
+        .map(|item| (id_of(&item).clone(), item))
         .collect();
-    let info = PageInfo {
-        has_next_page,
-        has_previous_page,
-        start_cursor: rows.first().map(|(c, _)| c.clone()),
-        end_cursor: rows.last().map(|(c, _)| c.clone()),
-    };
+    let info = PageInfo::of(&rows, has_previous_page, has_next_page);
     Ok(Page { rows, info, total })
 }
 
@@ -369,7 +394,7 @@ mod tests {
             if !page.info.has_next_page {
                 break;
             }
-            after = page.info.end_cursor.clone();
+            after = page.info.end.as_ref().map(cursor);
         }
         assert_eq!(seen, all);
     }

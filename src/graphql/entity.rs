@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use crate::model::{Direction, EdgeType, Id, Kind, Node, Role};
 use crate::store::{EdgePage, EdgeRef, Store};
 
-use super::connection::{cursor, decode_cursor, Page, PageArgs, PageInfo, DEFAULT_PAGE};
+use super::connection::{decode_cursor, Page, PageArgs, PageInfo, DEFAULT_PAGE};
 use super::error::{ApiError, ApiResult};
 use super::filter::ProjectFilter;
 
@@ -290,14 +290,9 @@ impl Batch {
                 );
                 continue;
             };
-            let rows: Vec<(String, EdgeRef)> =
-                edges.into_iter().map(|e| (cursor(&e.other), e)).collect();
-            let info = PageInfo {
-                has_next_page: more,
-                has_previous_page: after.is_some(),
-                start_cursor: rows.first().map(|(c, _)| c.clone()),
-                end_cursor: rows.last().map(|(c, _)| c.clone()),
-            };
+            let rows: Vec<(Id, EdgeRef)> =
+                edges.into_iter().map(|e| (e.other.clone(), e)).collect();
+            let info = PageInfo::of(&rows, after.is_some(), more);
             let total = usize::try_from(total).unwrap_or(usize::MAX);
             cut.insert(near, Ok(Page { rows, info, total }));
         }

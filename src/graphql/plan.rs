@@ -4,13 +4,13 @@
 //! paging forward). Any other shape returns `None` and the caller evaluates ID sets and sorts,
 //! logging what that cost.
 
-use super::connection::{cursor, decode_cursor, Page, PageArgs, PageInfo, DEFAULT_PAGE};
+use super::connection::{decode_cursor, Page, PageArgs, PageInfo, DEFAULT_PAGE};
 use super::entity::{Batch, Entity};
 use super::enums::{OrderDirection, ProjectOrderField};
 use super::error::{ApiError, ApiResult};
 use super::filter::{FloatRange, IntRange, ProjectFilter};
 use super::types::ProjectOrder;
-use crate::model::{Kind, Status};
+use crate::model::{Id, Kind, Status};
 use crate::store::ordered::{After, Facets, SortField};
 use crate::store::Store;
 use std::sync::Arc;
@@ -132,13 +132,8 @@ pub fn indexed_projects(
     ids.truncate(size);
     let total = count(store, &test)?;
     let entities = Batch::load(store, &ids)?;
-    let rows: Vec<(String, Entity)> = entities.into_iter().map(|e| (cursor(e.id()), e)).collect();
-    let info = PageInfo {
-        has_next_page,
-        has_previous_page: after_node.is_some(),
-        start_cursor: rows.first().map(|(c, _)| c.clone()),
-        end_cursor: rows.last().map(|(c, _)| c.clone()),
-    };
+    let rows: Vec<(Id, Entity)> = entities.into_iter().map(|e| (e.id().clone(), e)).collect();
+    let info = PageInfo::of(&rows, after_node.is_some(), has_next_page);
     Ok(Some(Page { rows, info, total }))
 }
 

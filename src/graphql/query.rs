@@ -9,7 +9,7 @@ use async_graphql::{Context, MergedObject, Object, SimpleObject, ID};
 
 use super::aggregate::AggregateQuery;
 use super::connection::{
-    cursor, decode_cursor, page_cost, paged_object, paginate, PageArgs, PageInfo, DEFAULT_PAGE,
+    decode_cursor, page_cost, paged_object, paginate, PageArgs, PageInfo, DEFAULT_PAGE,
 };
 use super::entity::{Batch, Entity};
 use super::enums::{NodeKind, SectorTier};
@@ -208,16 +208,11 @@ fn id_ordered_page(ctx: &Context<'_>, kind: Kind, args: PageArgs<'_>) -> ApiResu
         let has_next_page = nodes.len() > size;
         nodes.truncate(size);
         let nodes = nodes.into_iter().map(std::sync::Arc::new).collect();
-        let rows: Vec<(String, Entity)> = Batch::entities(store, nodes)
+        let rows: Vec<(Id, Entity)> = Batch::entities(store, nodes)
             .into_iter()
-            .map(|e| (cursor(e.id()), e))
+            .map(|e| (e.id().clone(), e))
             .collect();
-        let info = PageInfo {
-            has_next_page,
-            has_previous_page: after.is_some(),
-            start_cursor: rows.first().map(|(c, _)| c.clone()),
-            end_cursor: rows.last().map(|(c, _)| c.clone()),
-        };
+        let info = PageInfo::of(&rows, after.is_some(), has_next_page);
         let total = usize::try_from(store.meta().count_of(kind)).unwrap_or(usize::MAX);
         return Ok(Page { rows, info, total });
     }

@@ -19,21 +19,31 @@ macro_rules! connection {
             pub total_count: i32,
         }
 
-        /// One row of a connection: a node and the cursor that points at it.
-        #[derive(SimpleObject)]
-        #[graphql(serial)]
+        /// One row of a connection: its node, and the ID its cursor is made from when a client
+        /// asks for it.
         pub struct $edge {
+            position: Id,
+            node: $node,
+        }
+
+        /// One row of a connection: a node and the cursor that points at it.
+        #[Object(serial)]
+        impl $edge {
             /// Opaque position of this row, for `after` and `before`.
-            pub cursor: String,
+            async fn cursor(&self) -> String {
+                cursor(&self.position)
+            }
             /// The node in this row.
-            pub node: $node,
+            async fn node(&self) -> &$node {
+                &self.node
+            }
         }
 
         impl $conn {
             pub fn from_page(page: Page<Entity>) -> Self {
                 let nodes = page.rows.iter().map(|(_, e)| $node(e.clone())).collect();
                 $conn {
-                    edges: page.rows.into_iter().map(|(cursor, e)| $edge { cursor, node: $node(e) }).collect(),
+                    edges: page.rows.into_iter().map(|(position, e)| $edge { position, node: $node(e) }).collect(),
                     nodes,
                     page_info: page.info,
                     total_count: i32::try_from(page.total).unwrap_or(i32::MAX),
@@ -83,7 +93,8 @@ connection!(
 /// What an edge between an enterprise and a project or zone says about it.
 pub(super) struct Participation {
     link: Link,
-    cursor: String,
+    /// The ID the row's cursor is made from.
+    position: Id,
     /// The batch of the node the edge was read from, which holds the edge sources.
     near: Arc<Batch>,
 }
@@ -122,9 +133,9 @@ pub(super) fn participations(
     let rows = page
         .rows
         .into_iter()
-        .map(|(cursor, link)| Participation {
+        .map(|(position, link)| Participation {
             link,
-            cursor,
+            position,
             near: Arc::clone(&near.batch),
         })
         .collect();
@@ -231,8 +242,8 @@ macro_rules! participation_types {
         #[Object(serial)]
         impl $edge {
             /// Opaque position of this row, for `after`.
-            async fn cursor(&self) -> &str {
-                &self.0.cursor
+            async fn cursor(&self) -> String {
+                cursor(&self.0.position)
             }
             /// The node at the other end.
             async fn node(&self) -> $node {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, InputObject, Interface, Object, SimpleObject, ID};
 
-use super::connection::{page_cost, paginate, Page, PageArgs, PageInfo};
+use super::connection::{cursor, page_cost, paginate, Page, PageArgs, PageInfo};
 use super::entity::{Batch, Entity, Kept, Link, PageKey};
 use super::enums::*;
 use super::error::{ApiError, ApiResult};
