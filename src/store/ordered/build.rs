@@ -57,6 +57,7 @@ impl IndexBuilder {
             facets: Vec::with_capacity(by_id.len()),
             fields: Vec::new(),
             hosts: Hosts::default(),
+            numbers: Default::default(),
         };
         let mut folded = Vec::with_capacity(by_id.len());
         for &p in &by_id {

@@ -17,19 +17,21 @@
 //! start-year filter is counted without a walk; the first count reads it into memory. The
 //! index also holds each project's host countries ([`hosts`]).
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 mod build;
 mod hosts;
+mod numbers;
 
 pub(super) use build::IndexBuilder;
 use hosts::Hosts;
+use numbers::NumberTable;
 
 use super::{codec, Store, StoreError};
 use crate::model::{Id, Node, NodeAttrs, Status};
@@ -190,6 +192,9 @@ pub(super) struct OrderedIndex {
     /// One per sort field, at [`SortField::slot`].
     fields: Vec<FieldOrder>,
     hosts: Hosts,
+    /// Numbers by ID, built from `ids` on first use rather than stored.
+    #[serde(skip)]
+    numbers: OnceLock<NumberTable>,
 }
 
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -219,17 +224,12 @@ impl OrderedIndex {
 
     /// The number of the project with this ID, if it is one.
     fn number_of(&self, id: &Id) -> Option<u32> {
-        let count = u32::try_from(self.len()).ok()?;
-        let (mut low, mut high) = (0, count);
-        while low < high {
-            let mid = low + (high - low) / 2;
-            match self.id(mid).cmp(id.as_str()) {
-                Ordering::Less => low = mid + 1,
-                Ordering::Greater => high = mid,
-                Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        self.numbers().find(id.as_str(), |n| self.id(n))
+    }
+
+    fn numbers(&self) -> &NumberTable {
+        self.numbers
+            .get_or_init(|| NumberTable::build(number(self.len()), |n| self.id(n)))
     }
 
     /// Reads the index of the store at `dir`.
@@ -249,6 +249,8 @@ impl OrderedIndex {
             path,
             what: format!("its ordered index {what}"),
         })?;
+        // Now, while the store opens, rather than in the first request that needs it.
+        index.numbers();
         Ok(index)
     }
 
@@ -495,6 +497,7 @@ mod tests {
     use crate::model::{Kind, Money, ProjectAttrs};
     use crate::store::StoreWriter;
     use crate::text;
+    use std::cmp::Ordering;
 
     #[test]
     fn value_bits_sort_as_numbers() {
