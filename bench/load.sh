@@ -13,6 +13,8 @@
 #   CONNECTIONS=32    concurrent connections (wrk -c), on one wrk thread (wrk -t1)
 #   WORKERS=          server worker threads (capgraph serve --workers); one per core when empty
 #   RUST_LOG=warn,capgraph::startup=info   server log filter (the per-request line is at info)
+#   WARM_FILES=1      read the store's files once before the server starts (0: leave the page
+#                     cache as it is, so a store it has dropped is measured cold)
 #
 # Stores are generated and seeded once into target/bench-data/scale-N/ and reused. Needs wrk
 # (apt-get install wrk), curl and jq. Everything stays on loopback: the server binds 127.0.0.1 on
@@ -25,6 +27,9 @@ DURATION=${DURATION:-10s}
 # up for a while is.
 WARMUP=${WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-32}
+# A store of a million projects is 3 GB: a build or another run can push it out of the page
+# cache, and then the first query measured pays for reading it back from disk.
+WARM_FILES=${WARM_FILES:-1}
 WORKERS=${WORKERS:-}
 export RUST_LOG=${RUST_LOG:-warn,capgraph::startup=info}
 scales=("$@")
@@ -59,6 +64,7 @@ echo "capgraph load test: wrk -t1 -c$CONNECTIONS -d$DURATION per query after $WA
 printf '%-7s %-4s %10s %9s %9s %8s %7s\n' scale query 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' errors
 for scale in "${scales[@]}"; do
     data=$(store_for "$scale")
+    [[ $WARM_FILES == 1 ]] && find "$data" -type f -exec cat {} + >/dev/null
     serve_args=(serve --addr 127.0.0.1:0 --data "$data" --log-format json)
     [[ -n $WORKERS ]] && serve_args+=(--workers "$WORKERS")
     started=$(date +%s.%N)
