@@ -76,10 +76,11 @@ impl Store {
             decoded: AtomicU64::new(0),
             index_entries: AtomicU64::new(0),
         };
-        // A server loads the index before it is ready, so that no query waits for it and a
-        // damaged one is found at once; an export never walks it.
+        // A server loads the index, and builds its table of numbers, before it is ready, so
+        // that no query waits for them and a damaged index is found at once; an export never
+        // walks it, and a seeding's check only counts its projects.
         if access == Access::Random {
-            store.ordered_index()?;
+            store.ordered_index()?.numbers();
         }
         Ok(store)
     }

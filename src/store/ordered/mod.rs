@@ -227,7 +227,8 @@ impl OrderedIndex {
         self.numbers().find(id.as_str(), |n| self.id(n))
     }
 
-    fn numbers(&self) -> &NumberTable {
+    /// The table of numbers by ID, built from `ids` the first time it is asked for.
+    pub(super) fn numbers(&self) -> &NumberTable {
         self.numbers
             .get_or_init(|| NumberTable::build(number(self.len()), |n| self.id(n)))
     }
@@ -249,8 +250,6 @@ impl OrderedIndex {
             path,
             what: format!("its ordered index {what}"),
         })?;
-        // Now, while the store opens, rather than in the first request that needs it.
-        index.numbers();
         Ok(index)
     }
 

@@ -7,8 +7,7 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 
 /// Each project's number, found by its ID. It holds numbers only, and the IDs stay in the
 /// index, which `id` reads: 5 bytes per bucket, 6 to 11 per project.
-#[derive(Default)]
-pub(super) struct NumberTable {
+pub(in crate::store) struct NumberTable {
     numbers: HashTable<u32>,
     hasher: DefaultHashBuilder,
 }
