@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use super::hosts::{Hosts, HostsBuilder};
+use super::strings::Strings;
 use super::{
     number, status_slot, value_bits, Facets, FieldOrder, Numbers, OrderedIndex, SortField, MISSING,
 };
@@ -13,11 +14,10 @@ use crate::text;
 /// Gathers the projects of a store being built, in any order, into its [`OrderedIndex`].
 #[derive(Default)]
 pub(in crate::store) struct IndexBuilder {
-    ids: String,
-    id_ends: Vec<u32>,
-    /// Folded names, end to end: the order of the name field.
-    names: String,
-    name_ends: Vec<u32>,
+    ids: Strings,
+    names: Strings,
+    /// Folded names: the order of the name field.
+    folded: Strings,
     facets: Vec<Facets>,
     hosts: HostsBuilder,
 }
@@ -28,10 +28,9 @@ impl IndexBuilder {
         let Some(facets) = Facets::of(node) else {
             return;
         };
-        self.ids.push_str(node.id.as_str());
-        self.id_ends.push(offset(&self.ids));
-        self.names.push_str(&text::fold(&node.name));
-        self.name_ends.push(offset(&self.names));
+        self.ids.push(node.id.as_str());
+        self.names.push(&node.name);
+        self.folded.push(&text::fold(&node.name));
         self.facets.push(facets);
     }
 
@@ -41,30 +40,23 @@ impl IndexBuilder {
     }
 
     pub(in crate::store) fn build(self) -> OrderedIndex {
-        let added = Ends {
-            text: &self.ids,
-            ends: &self.id_ends,
-        };
-        let names = Ends {
-            text: &self.names,
-            ends: &self.name_ends,
-        };
-        let mut by_id: Vec<u32> = (0..number(self.facets.len())).collect();
-        by_id.sort_unstable_by(|&a, &b| added.get(a).cmp(added.get(b)));
+        let mut by_id: Vec<u32> = self.ids.numbers().collect();
+        by_id.sort_unstable_by(|&a, &b| self.ids.get(a).cmp(self.ids.get(b)));
+        let count = by_id.len();
         let mut index = OrderedIndex {
-            ids: String::with_capacity(self.ids.len()),
-            id_ends: Numbers(Vec::with_capacity(by_id.len())),
-            facets: Vec::with_capacity(by_id.len()),
+            ids: Strings::with_capacity(count, self.ids.bytes()),
+            names: Strings::with_capacity(count, self.names.bytes()),
+            facets: Vec::with_capacity(count),
             fields: Vec::new(),
             hosts: Hosts::default(),
             numbers: Default::default(),
         };
-        let mut folded = Vec::with_capacity(by_id.len());
+        let mut folded = Vec::with_capacity(count);
         for &p in &by_id {
-            index.ids.push_str(added.get(p));
-            index.id_ends.push(offset(&index.ids));
+            index.ids.push(self.ids.get(p));
+            index.names.push(self.names.get(p));
             index.facets.push(self.facets[p as usize]);
-            folded.push(names.get(p));
+            folded.push(self.folded.get(p));
         }
         index.fields = SortField::ALL
             .iter()
@@ -73,24 +65,6 @@ impl IndexBuilder {
         index.hosts = self.hosts.build(&index);
         index
     }
-}
-
-/// Strings end to end, and where each ends.
-struct Ends<'a> {
-    text: &'a str,
-    ends: &'a [u32],
-}
-
-impl Ends<'_> {
-    fn get(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
-    }
-}
-
-fn offset(text: &str) -> u32 {
-    u32::try_from(text.len()).expect("a store's project IDs and names under 4 GiB")
 }
 
 /// One field's ranks and orders, for projects numbered in ID order.

@@ -28,10 +28,14 @@ use serde::{Deserialize, Serialize};
 mod build;
 mod hosts;
 mod numbers;
+mod strings;
+mod summaries;
 
 pub(super) use build::IndexBuilder;
 use hosts::Hosts;
 use numbers::NumberTable;
+use strings::Strings;
+pub use summaries::ProjectSummary;
 
 use super::{codec, Store, StoreError};
 use crate::model::{Id, Node, NodeAttrs, Status};
@@ -184,10 +188,10 @@ impl<'de> Deserialize<'de> for Numbers {
 /// its number: its place in ID order.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub(super) struct OrderedIndex {
-    /// Project IDs in ID order, end to end.
-    ids: String,
-    /// Where each project's ID ends in `ids`.
-    id_ends: Numbers,
+    /// Project IDs in ID order.
+    ids: Strings,
+    /// Each project's name as written, by number: what a page of projects shows.
+    names: Strings,
     facets: Vec<Facets>,
     /// One per sort field, at [`SortField::slot`].
     fields: Vec<FieldOrder>,
@@ -214,12 +218,7 @@ impl OrderedIndex {
     }
 
     fn id(&self, number: u32) -> &str {
-        let end = self.id_ends[number as usize] as usize;
-        let start = match number.checked_sub(1) {
-            Some(before) => self.id_ends[before as usize] as usize,
-            None => 0,
-        };
-        &self.ids[start..end]
+        self.ids.get(number)
     }
 
     /// The number of the project with this ID, if it is one.
@@ -275,18 +274,11 @@ impl OrderedIndex {
     /// bounds, misses a project, or searches an unsorted list. One pass over each list.
     fn check(&self) -> Result<(), String> {
         let n = self.len();
-        let ids_readable = self.id_ends.len() == n
-            && self.id_ends.windows(2).all(|w| w[0] <= w[1])
-            && self
-                .id_ends
-                .last()
-                .is_none_or(|&e| e as usize == self.ids.len())
-            && self
-                .id_ends
-                .iter()
-                .all(|&e| self.ids.is_char_boundary(e as usize));
-        if !ids_readable {
+        if !self.ids.readable(n) {
             return Err("has unreadable IDs".into());
+        }
+        if !self.names.readable(n) {
+            return Err("has unreadable names".into());
         }
         if !(1..n).all(|i| self.id(number(i - 1)) < self.id(number(i))) {
             return Err("has IDs out of order".into());
@@ -634,7 +626,7 @@ mod tests {
         }
         drop(writer.finish("test").unwrap());
         type Damage = fn(&mut OrderedIndex);
-        let damages: [(&str, Damage, &str); 4] = [
+        let damages: [(&str, Damage, &str); 5] = [
             (
                 "a project left out",
                 |index| {
@@ -652,9 +644,16 @@ mod tests {
             (
                 "ID ends out of order",
                 |index| {
-                    index.id_ends.swap(0, 1);
+                    index.ids.ends.swap(0, 1);
                 },
                 "has unreadable IDs",
+            ),
+            (
+                "a name's end past the names",
+                |index| {
+                    index.names.ends[0] = u32::MAX;
+                },
+                "has unreadable names",
             ),
             (
                 "two IDs of one length swapped",
@@ -667,6 +666,7 @@ mod tests {
                     );
                     index
                         .ids
+                        .text
                         .replace_range(..first.len() * 2, &(second + &first));
                 },
                 "has IDs out of order",

@@ -1,0 +1,113 @@
+//! What the ordered index knows of a project without reading its record: its name and facets.
+//!
+//! A page of projects usually shows little more than these (a name, a status, a year, a
+//! value), and at a million projects reading each record is a random read of a sled page no
+//! cache holds. Answering them from memory leaves the records to the fields that need them.
+
+use super::{Facets, Store, StoreError};
+use crate::model::Id;
+
+/// A project as the ordered index holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectSummary {
+    /// As written, the same as the record's.
+    pub name: String,
+    pub facets: Facets,
+}
+
+impl Store {
+    /// The summary of each of `ids`, in memory in one call: `None` for an ID that is not a
+    /// project of the store.
+    pub fn project_summaries(&self, ids: &[Id]) -> Result<Vec<Option<ProjectSummary>>, StoreError> {
+        self.count_read();
+        let index = self.ordered_index()?;
+        Ok(ids
+            .iter()
+            .map(|id| {
+                let number = index.number_of(id)?;
+                Some(ProjectSummary {
+                    name: index.names.get(number).to_owned(),
+                    facets: index.facets[number as usize],
+                })
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, Node, NodeAttrs, ProjectAttrs, Status};
+    use crate::store::{Access, StoreWriter};
+
+    fn node(id: &str, name: &str, attrs: NodeAttrs) -> Node {
+        Node {
+            id: Id::parse(id).unwrap(),
+            name: name.into(),
+            aliases: vec![],
+            description: None,
+            notes: vec![],
+            sources: vec![],
+            attrs,
+        }
+    }
+
+    fn project(id: &str, name: &str, status: Status, start_year: Option<i32>) -> Node {
+        node(
+            id,
+            name,
+            NodeAttrs::Project(ProjectAttrs {
+                status,
+                start_year,
+                completion_year: None,
+                value: vec![],
+                capacity: vec![],
+                location: None,
+            }),
+        )
+    }
+
+    #[test]
+    fn a_summary_holds_the_records_name_and_facets_and_other_ids_have_none() {
+        let projects = [
+            project(
+                "project:b",
+                "Kyaukphyu Deep-Sea Port",
+                Status::Planned,
+                Some(2015),
+            ),
+            project(
+                "project:a",
+                "万象赛色塔综合开发区",
+                Status::Operational,
+                None,
+            ),
+            project("project:c", "", Status::Unknown, Some(-5)),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let mut writer = StoreWriter::create(&path).unwrap();
+        for p in &projects {
+            writer.add_node(p).unwrap();
+        }
+        drop(writer.finish("test").unwrap());
+        let store = Store::open(&path, Access::Random).unwrap();
+
+        let mut ids: Vec<Id> = projects.iter().map(|p| p.id.clone()).collect();
+        ids.push(Id::new(Kind::Zone, "a").unwrap());
+        ids.push(Id::new(Kind::Project, "absent").unwrap());
+        let summaries = store.project_summaries(&ids).unwrap();
+
+        let expected: Vec<Option<ProjectSummary>> = projects
+            .iter()
+            .map(|p| {
+                Some(ProjectSummary {
+                    name: p.name.clone(),
+                    facets: Facets::of(p).unwrap(),
+                })
+            })
+            .chain([None, None])
+            .collect();
+        assert_eq!(summaries, expected);
+    }
+}
