@@ -6,9 +6,10 @@ use async_graphql::{Context, Object, SimpleObject};
 
 use super::entity::{Batch, Entity};
 use super::enums::AggregateDimension;
+use super::error::ApiResult;
 use super::filter::{Evaluator, ProjectFilter};
 use super::types::{store, NodeIface};
-use crate::model::{Direction, EdgeType, Id, Kind, NodeAttrs};
+use crate::model::{Direction, EdgeType, Id, Kind, Node, NodeAttrs};
 
 /// One group of projects.
 #[derive(SimpleObject)]
@@ -32,7 +33,7 @@ pub struct AggregateBucket {
 pub struct AggregateQuery;
 
 /// The group keys of one project under the chosen dimension.
-type GroupKeys = Box<dyn Fn(&Entity) -> Vec<String>>;
+type GroupKeys = Box<dyn Fn(&Entity, &Node) -> Vec<String>>;
 
 #[derive(Default)]
 struct Tally {
@@ -67,7 +68,7 @@ impl AggregateQuery {
                     .into_iter()
                     .map(|(id, edges)| (id, edges.into_iter().map(|e| e.other).collect()))
                     .collect();
-                Ok(Box::new(move |e| {
+                Ok(Box::new(move |e, _| {
                     map.get(e.id())
                         .map(|v| v.iter().map(Id::to_string).collect())
                         .unwrap_or_default()
@@ -77,14 +78,14 @@ impl AggregateQuery {
             AggregateDimension::HostCountry => by_edge(EdgeType::LocatedIn, Direction::Out)?,
             AggregateDimension::Sector => by_edge(EdgeType::InSector, Direction::Out)?,
             AggregateDimension::Enterprise => by_edge(EdgeType::ParticipatesIn, Direction::In)?,
-            AggregateDimension::Status => Box::new(|e| match &e.node.attrs {
+            AggregateDimension::Status => Box::new(|_, node| match &node.attrs {
                 NodeAttrs::Project(p) => vec![serde_json::to_value(p.status)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default()],
                 _ => vec![],
             }),
-            AggregateDimension::StartYear => Box::new(|e| match &e.node.attrs {
+            AggregateDimension::StartYear => Box::new(|_, node| match &node.attrs {
                 NodeAttrs::Project(p) => {
                     vec![p.start_year.map_or("none".to_owned(), |y| y.to_string())]
                 }
@@ -93,11 +94,12 @@ impl AggregateQuery {
         };
         let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
         for project in &projects {
-            let value = match &project.node.attrs {
+            let node = project.node()?;
+            let value = match &node.attrs {
                 NodeAttrs::Project(p) => p.value_usd(),
                 _ => None,
             };
-            let mut keys = keys_of(project);
+            let mut keys = keys_of(project, node);
             keys.sort();
             keys.dedup();
             for key in keys {
@@ -115,19 +117,20 @@ impl AggregateQuery {
             .into_iter()
             .map(|(key, t)| {
                 let node = nodes.iter().find(|e| e.id().as_str() == key).cloned();
-                let label = node
-                    .as_ref()
-                    .map_or_else(|| key.clone(), |e| e.node.name.clone());
-                AggregateBucket {
+                let label = match &node {
+                    Some(e) => e.name()?,
+                    None => key.clone(),
+                };
+                Ok(AggregateBucket {
                     key,
                     label,
                     node: node.map(Into::into),
                     count: t.count,
                     value_usd: t.value_usd,
                     valued_count: t.valued,
-                }
+                })
             })
-            .collect();
+            .collect::<ApiResult<_>>()?;
         buckets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         Ok(buckets)
     }

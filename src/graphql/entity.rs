@@ -8,25 +8,52 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::model::{Direction, EdgeType, Id, Kind, Node, Role};
-use crate::store::{EdgePage, EdgeRef, Store};
+use crate::store::{EdgePage, EdgeRef, ProjectSummary, Store};
 
 use super::connection::{decode_cursor, Page, PageArgs, PageInfo, DEFAULT_PAGE};
 use super::error::{ApiError, ApiResult};
 use super::filter::ProjectFilter;
 
-/// A node plus the batch it came in.
+/// A node plus the batch it came in. Its record is read when a field first needs it, for the
+/// whole batch at once; a project's name and facets come from the store's index without it.
 #[derive(Clone)]
 pub struct Entity {
-    pub node: Arc<Node>,
+    slot: usize,
     pub batch: Arc<Batch>,
 }
 
 impl Entity {
     pub fn id(&self) -> &Id {
-        &self.node.id
+        &self.batch.ids[self.slot]
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.id().kind()
+    }
+
+    /// The node's record, read with its siblings' on first use.
+    pub fn node(&self) -> ApiResult<&Arc<Node>> {
+        self.batch.node(self.slot)
+    }
+
+    /// What the store's index holds of this project without its record; `None` for other
+    /// kinds, and once the records are read, since the record then costs nothing more.
+    pub fn summary(&self) -> ApiResult<Option<&ProjectSummary>> {
+        if self.kind() != Kind::Project || self.batch.nodes.get().is_some() {
+            return Ok(None);
+        }
+        self.batch.summary(self.slot)
+    }
+
+    /// The node's name, without reading its record when the index holds it.
+    pub fn name(&self) -> ApiResult<String> {
+        if let Some(summary) = self.summary()? {
+            return Ok(summary.name.clone());
+        }
+        Ok(self.node()?.name.clone())
     }
 }
 
@@ -79,9 +106,12 @@ type HostsById = Arc<Option<BTreeMap<Id, Vec<Entity>>>>;
 pub struct Batch {
     store: Arc<Store>,
     ids: Vec<Id>,
-    /// The siblings themselves: the first `sources` call reads every source they cite. Kept
-    /// rather than their citations, which most queries never ask for.
-    nodes: Vec<Arc<Node>>,
+    /// The siblings' records, by slot, read on first use (a sibling without one has `None`);
+    /// the first `sources` call reads every source they cite. Kept rather than their
+    /// citations, which most queries never ask for.
+    nodes: OnceLock<Vec<Option<Arc<Node>>>>,
+    /// What the index holds of the siblings that are projects, by slot, read on first use.
+    summaries: OnceLock<Vec<Option<ProjectSummary>>>,
     links: Mutex<HashMap<EdgeKey, LinksById>>,
     edges: Mutex<HashMap<EdgeKey, EdgesById>>,
     pages: Mutex<HashMap<PageKey, PagesById>>,
@@ -117,31 +147,78 @@ fn direction_key(direction: Direction) -> u8 {
 }
 
 impl Batch {
-    /// Wraps nodes already read as one batch.
-    pub fn entities(store: &Arc<Store>, nodes: Vec<Arc<Node>>) -> Vec<Entity> {
+    /// Siblings `ids`, with their records if already read.
+    fn siblings(
+        store: &Arc<Store>,
+        ids: Vec<Id>,
+        nodes: OnceLock<Vec<Option<Arc<Node>>>>,
+    ) -> Vec<Entity> {
         let batch = Arc::new(Batch {
             store: Arc::clone(store),
-            ids: nodes.iter().map(|n| n.id.clone()).collect(),
-            nodes: nodes.clone(),
+            ids,
+            nodes,
+            summaries: OnceLock::new(),
             links: Mutex::default(),
             edges: Mutex::default(),
             pages: Mutex::default(),
             sources: Mutex::default(),
             hosts: Mutex::default(),
         });
-        nodes
-            .into_iter()
-            .map(|node| Entity {
-                node,
+        (0..batch.ids.len())
+            .map(|slot| Entity {
+                slot,
                 batch: Arc::clone(&batch),
             })
             .collect()
+    }
+
+    /// Wraps nodes already read as one batch.
+    pub fn entities(store: &Arc<Store>, nodes: Vec<Arc<Node>>) -> Vec<Entity> {
+        let ids = nodes.iter().map(|n| n.id.clone()).collect();
+        Batch::siblings(
+            store,
+            ids,
+            OnceLock::from(nodes.into_iter().map(Some).collect::<Vec<_>>()),
+        )
     }
 
     /// Reads nodes by ID in one call and wraps those that exist as one batch, in `ids` order.
     pub fn load(store: &Arc<Store>, ids: &[Id]) -> ApiResult<Vec<Entity>> {
         let nodes = store.nodes(ids)?.into_iter().flatten().collect();
         Ok(Batch::entities(store, nodes))
+    }
+
+    /// Wraps nodes the store is known to hold (the far ends of its edges, the projects of its
+    /// index) as one batch, in `ids` order, without reading them: their records are read when
+    /// a field first needs one.
+    pub fn unread(store: &Arc<Store>, ids: Vec<Id>) -> Vec<Entity> {
+        Batch::siblings(store, ids, OnceLock::new())
+    }
+
+    /// The record of the sibling at `slot`, reading every sibling's in one call on first use.
+    fn node(&self, slot: usize) -> ApiResult<&Arc<Node>> {
+        let nodes = match self.nodes.get() {
+            Some(nodes) => nodes,
+            None => {
+                let read = self.store.nodes(&self.ids)?;
+                self.nodes.get_or_init(|| read)
+            }
+        };
+        nodes[slot]
+            .as_ref()
+            .ok_or_else(|| ApiError::internal(&format!("{} has no record", self.ids[slot])))
+    }
+
+    /// What the index holds of the sibling at `slot`, read for every sibling on first use.
+    fn summary(&self, slot: usize) -> ApiResult<Option<&ProjectSummary>> {
+        let summaries = match self.summaries.get() {
+            Some(summaries) => summaries,
+            None => {
+                let read = self.store.project_summaries(&self.ids)?;
+                self.summaries.get_or_init(|| read)
+            }
+        };
+        Ok(summaries[slot].as_ref())
     }
 
     pub fn store(&self) -> &Arc<Store> {
@@ -343,11 +420,11 @@ impl Batch {
         self.load_far(edges.map(|e| e.other.clone()).collect())
     }
 
-    /// The nodes at `far`, read in one call as one batch, by ID.
+    /// The nodes at `far`, as one batch by ID, their records unread until a field needs one.
     fn load_far(&self, mut far: Vec<Id>) -> ApiResult<HashMap<Id, Entity>> {
         far.sort();
         far.dedup();
-        Ok(Batch::load(&self.store, &far)?
+        Ok(Batch::unread(&self.store, far)
             .into_iter()
             .map(|e| (e.id().clone(), e))
             .collect())
@@ -397,7 +474,10 @@ impl Batch {
     fn cited(&self) -> Vec<Id> {
         let mut cited: Vec<Id> = self
             .nodes
-            .iter()
+            .get()
+            .into_iter()
+            .flatten()
+            .flatten()
             .flat_map(|n| n.cited_sources().cloned())
             .collect();
         let mut add = |edge: &EdgeRef| cited.extend(edge.props.sources.iter().cloned());
@@ -435,7 +515,7 @@ impl Batch {
         Ok(self
             .links(id, types, direction)?
             .into_iter()
-            .filter(|l| l.entity.node.kind() == kind)
+            .filter(|l| l.entity.kind() == kind)
             .collect())
     }
 

@@ -258,9 +258,9 @@ paged_object! {
                 .as_ref()
                 .map(|f| Evaluator::new(store(ctx)).projects(f))
                 .transpose()?;
-            let mut rows = all_of(ctx, Kind::Project, keep.as_ref())?;
+            let rows = all_of(ctx, Kind::Project, keep.as_ref())?;
             super::plan::log_fallback(Kind::Project, rows.len());
-            sort_projects(&mut rows, order);
+            let rows = sort_projects(rows, order)?;
             Ok(ProjectConnection::of(rows, args)?)
         }
 
@@ -322,9 +322,13 @@ paged_object! {
         ) [first, after, last, before] -> async_graphql::Result<CountryConnection> {
             let mut rows = all_of(ctx, Kind::Country, None)?;
             if let Some(wanted) = asean_member {
-                rows.retain(
-                    |e| matches!(&e.node.attrs, NodeAttrs::Country(c) if c.asean_member == wanted),
-                );
+                let mut members = Vec::with_capacity(rows.len());
+                for e in rows {
+                    if matches!(&e.node()?.attrs, NodeAttrs::Country(c) if c.asean_member == wanted) {
+                        members.push(e);
+                    }
+                }
+                rows = members;
             }
             Ok(CountryConnection::of(
                 rows,

@@ -2,14 +2,15 @@
 //! in Latin and unspaced scripts alike.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::{Context, Object, SimpleObject};
 
-use super::entity::Batch;
+use super::entity::{Batch, Entity};
 use super::enums::NodeKind;
-use super::error::ApiError;
+use super::error::{ApiError, ApiResult};
 use super::types::{store, NodeIface};
-use crate::model::{Id, Kind};
+use crate::model::{Id, Kind, Node};
 use crate::text::{self, Lookup, Token};
 
 /// Most hits one search returns.
@@ -116,15 +117,15 @@ impl SearchQuery {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        let mut hits: Vec<(f64, String, crate::graphql::entity::Entity)> = entities
+        let mut hits: Vec<(f64, String, Arc<Node>, Entity)> = entities
             .into_iter()
             .map(|entity| {
+                let node = Arc::clone(entity.node()?);
                 let base = base_scores.get(entity.id()).copied().unwrap_or_default();
-                let (bonus, matched) = entity
-                    .node
+                let (bonus, matched) = node
                     .names()
                     .map(|name| (name_match(name, &folded_query), name))
-                    .fold((0.0, entity.node.name.as_str()), |acc, (s, name)| {
+                    .fold((0.0, node.name.as_str()), |acc, (s, name)| {
                         if s > acc.0 {
                             (s, name)
                         } else {
@@ -133,23 +134,24 @@ impl SearchQuery {
                     });
                 let matched = matched.to_owned();
                 // A source titled after a thing should not outrank the thing itself.
-                let weight = if entity.node.kind() == Kind::Source {
+                let weight = if entity.kind() == Kind::Source {
                     0.8
                 } else {
                     1.0
                 };
-                ((base + bonus * 0.5).min(1.5) * weight, matched, entity)
+                let score = (base + bonus * 0.5).min(1.5) * weight;
+                Ok((score, matched, node, entity))
             })
-            .collect();
+            .collect::<ApiResult<_>>()?;
         hits.sort_by(|a, b| {
             b.0.total_cmp(&a.0)
-                .then_with(|| a.2.node.name.len().cmp(&b.2.node.name.len()))
-                .then_with(|| a.2.id().cmp(b.2.id()))
+                .then_with(|| a.2.name.len().cmp(&b.2.name.len()))
+                .then_with(|| a.3.id().cmp(b.3.id()))
         });
         Ok(hits
             .into_iter()
             .take(usize::try_from(first).unwrap_or(0))
-            .map(|(score, matched, entity)| SearchHit {
+            .map(|(score, matched, _, entity)| SearchHit {
                 node: entity.into(),
                 score: (score * 1000.0).round() / 1000.0,
                 matched,

@@ -274,13 +274,104 @@ fn a_page_of_twenty_under_a_country_with_100000_projects_reads_about_twenty_reco
     assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
 }
 
+/// What a page of projects shows without reading their records: the fields the store's index
+/// holds, and host countries.
+const SUMMARY_FIELDS: &str =
+    "id name status startYear completionYear valueUsd hostCountries { code name }";
+
+#[test]
+fn a_page_that_shows_only_what_the_index_holds_reads_no_project_record() {
+    // A hub of its own, so that no other test has put its records in the cache.
+    let own = hub(2_000);
+    let store = &own.store;
+    let schema = build_schema(Arc::clone(store), &Limits::default());
+    let under_country = format!(
+        r#"{{ country(code: "KH") {{ projects(first: 20) {{ nodes {{ {SUMMARY_FIELDS} }} }} }} }}"#
+    );
+    let planned = format!(
+        r#"{{ projects(filter: {{ status: [OPERATIONAL] }}, orderBy: [{{ field: VALUE_USD, direction: DESC }}],
+            first: 20) {{ nodes {{ {SUMMARY_FIELDS} }} }} }}"#
+    );
+
+    let (reads, before) = (store.read_count(), store.decoded_count());
+    let page = run_on(&schema, &under_country, json!({}));
+    let for_page = store.decoded_count() - before;
+    let calls_for_page = store.read_count() - reads;
+    let ordered = run_on(&schema, &planned, json!({}));
+    let decoded = store.decoded_count() - before;
+
+    // Countries only: the one looked up (found, then wrapped) and the host country of each
+    // page. Reading the projects would be 40 more.
+    assert!(
+        decoded <= 4,
+        "looked up {decoded} records for two pages of 20"
+    );
+    let nodes = page["country"]["projects"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 20);
+    assert_eq!(nodes[0]["name"], "Hub project 0");
+    assert_eq!(ordered["projects"]["nodes"].as_array().unwrap().len(), 20);
+
+    // A field the index does not hold reads the page's records, all in one call.
+    let (reads, decoded) = (store.read_count(), store.decoded_count());
+    let with_description = under_country.replace("id name", "id description name");
+    let described = run_on(&schema, &with_description, json!({}));
+    assert_eq!(
+        store.decoded_count() - decoded,
+        for_page + 20,
+        "the countries as before, and the page's 20 records"
+    );
+    // The records take one store call; the index's names and facets are then not asked for.
+    let calls = store.read_count() - reads;
+    assert!(
+        calls <= calls_for_page + 1,
+        "{calls} store calls, against {calls_for_page} without the records"
+    );
+    let names = |data: &Value| -> Vec<Value> {
+        data["country"]["projects"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["name"].clone())
+            .collect()
+    };
+    assert_eq!(names(&described), names(&page));
+}
+
+#[test]
+fn a_page_of_each_countrys_projects_answers_from_the_index_what_each_record_answers() {
+    // Projects under a country are read lazily (their names and facets from the index), while
+    // `project(id:)` reads the record: both must give the same answer.
+    let page = data(
+        &format!(
+            "{{ countries(first: 20) {{ nodes {{ projects(first: 200) {{ nodes {{ {SUMMARY_FIELDS} }} }} }} }} }}"
+        ),
+        json!({}),
+    );
+    let projects: Vec<Value> = page["countries"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["projects"]["nodes"].as_array().unwrap().clone())
+        .collect();
+    assert!(projects.len() > 50, "{} projects", projects.len());
+    assert!(projects.iter().any(|p| p["valueUsd"].is_number()));
+    assert!(projects.iter().any(|p| p["completionYear"].is_number()));
+    check_each_alone(
+        &projects,
+        "id",
+        &format!("query ($key: ID!) {{ project(id: $key) {{ {SUMMARY_FIELDS} }} }}"),
+        "project",
+    );
+}
+
 /// `filter` and `orderBy` of the project list, as the planner gets them, and the same with a
 /// redundant `and` that no index plan takes, so the fallback answers it.
 fn planned_and_fallback(filter: &str, order: &str) -> (String, String) {
     let query = |filter: &str| {
         format!(
             r#"query ($after: String) {{ projects(filter: {filter}, orderBy: {order}, first: 50, after: $after) {{
-            totalCount pageInfo {{ hasNextPage hasPreviousPage endCursor }} nodes {{ id valueUsd startYear status }} }} }}"#
+            totalCount pageInfo {{ hasNextPage hasPreviousPage endCursor }}
+            nodes {{ id name valueUsd startYear completionYear status }} }} }}"#
         )
     };
     let fallback = format!("{{ and: [{filter}] }}");

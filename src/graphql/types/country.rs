@@ -11,36 +11,36 @@ node_object!(
             self.0.id().slug()
         }
         /// ISO 3166-1 alpha-3 code, e.g. `KHM`.
-        async fn alpha3(&self) -> Option<&str> {
-            match &self.0.node.attrs {
+        async fn alpha3(&self) -> async_graphql::Result<Option<&str>> {
+            Ok(match &self.0.node()?.attrs {
                 NodeAttrs::Country(c) => Some(c.alpha3.as_str()),
                 _ => None,
-            }
+            })
         }
         /// Official long name.
-        async fn official_name(&self) -> Option<&str> {
-            match &self.0.node.attrs {
+        async fn official_name(&self) -> async_graphql::Result<Option<&str>> {
+            Ok(match &self.0.node()?.attrs {
                 NodeAttrs::Country(c) => c.official_name.as_deref(),
                 _ => None,
-            }
+            })
         }
         /// Capital city, where sourced.
-        async fn capital(&self) -> Option<&str> {
-            match &self.0.node.attrs {
+        async fn capital(&self) -> async_graphql::Result<Option<&str>> {
+            Ok(match &self.0.node()?.attrs {
                 NodeAttrs::Country(c) => c.capital.as_deref(),
                 _ => None,
-            }
+            })
         }
         /// Whether the country is an ASEAN member.
-        async fn asean_member(&self) -> bool {
-            matches!(&self.0.node.attrs, NodeAttrs::Country(c) if c.asean_member)
+        async fn asean_member(&self) -> async_graphql::Result<bool> {
+            Ok(matches!(&self.0.node()?.attrs, NodeAttrs::Country(c) if c.asean_member))
         }
         /// When it joined ASEAN (YYYY, YYYY-MM or YYYY-MM-DD).
-        async fn asean_joined(&self) -> Option<String> {
-            match &self.0.node.attrs {
+        async fn asean_joined(&self) -> async_graphql::Result<Option<String>> {
+            Ok(match &self.0.node()?.attrs {
                 NodeAttrs::Country(c) => c.asean_joined.as_ref().map(|d| d.to_string()),
                 _ => None,
-            }
+            })
         }
         /// Projects hosted here, filtered and ordered as asked.
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]

@@ -7,11 +7,11 @@ node_object!(
     /// A company, group or bank.
     Enterprise {
         /// Who owns it, as far as sources say.
-        async fn ownership(&self) -> Option<Ownership> {
-            match &self.0.node.attrs {
+        async fn ownership(&self) -> async_graphql::Result<Option<Ownership>> {
+            Ok(match &self.0.node()?.attrs {
                 NodeAttrs::Enterprise(e) => e.ownership.map(Into::into),
                 _ => None,
-            }
+            })
         }
         /// Home country.
         async fn headquarters(&self) -> async_graphql::Result<Option<Country>> {
@@ -23,11 +23,11 @@ node_object!(
             .next())
         }
         /// City of the head office, where sourced.
-        async fn headquarters_city(&self) -> Option<&str> {
-            match &self.0.node.attrs {
+        async fn headquarters_city(&self) -> async_graphql::Result<Option<&str>> {
+            Ok(match &self.0.node()?.attrs {
                 NodeAttrs::Enterprise(e) => e.headquarters_city.as_deref(),
                 _ => None,
-            }
+            })
         }
         /// The group this enterprise belongs to.
         async fn parent(&self) -> async_graphql::Result<Option<Enterprise>> {

@@ -7,18 +7,18 @@ node_object!(
     /// An initiative, agreement, blueprint, plan, mechanism or organisation.
     Framework {
         /// What sort of framework it is.
-        async fn framework_kind(&self) -> Option<FrameworkKind> {
-            match &self.0.node.attrs {
+        async fn framework_kind(&self) -> async_graphql::Result<Option<FrameworkKind>> {
+            Ok(match &self.0.node()?.attrs {
                 NodeAttrs::Framework(f) => f.framework_kind.map(Into::into),
                 _ => None,
-            }
+            })
         }
         /// When it was launched, signed or adopted.
-        async fn launched(&self) -> Option<String> {
-            match &self.0.node.attrs {
+        async fn launched(&self) -> async_graphql::Result<Option<String>> {
+            Ok(match &self.0.node()?.attrs {
                 NodeAttrs::Framework(f) => f.launched.as_ref().map(|d| d.to_string()),
                 _ => None,
-            }
+            })
         }
         /// Member countries.
         async fn members(&self) -> async_graphql::Result<Vec<Country>> {

@@ -25,6 +25,9 @@ pub fn store<'c>(ctx: &Context<'c>) -> &'c Arc<Store> {
 }
 
 /// Anything in the graph, by its ID.
+// `name` may read a record, so it can fail. `paged_object!` passes each return type on as a
+// `ty` fragment, which async-graphql's `Object` does not see as a `Result` and wraps in another:
+// the interface's type says so, and is still `String!` in the schema.
 #[derive(Interface, Clone)]
 #[graphql(
     name = "Node",
@@ -36,7 +39,7 @@ pub fn store<'c>(ctx: &Context<'c>) -> &'c Arc<Store> {
     field(name = "kind", ty = "NodeKind", desc = "Which kind of node this is."),
     field(
         name = "name",
-        ty = "String",
+        ty = "async_graphql::Result<async_graphql::Result<String>>",
         desc = "The name people use in English (a source's title)."
     )
 )]
@@ -53,7 +56,7 @@ pub enum NodeIface {
 
 impl From<Entity> for NodeIface {
     fn from(e: Entity) -> NodeIface {
-        match e.node.kind() {
+        match e.kind() {
             Kind::Country => NodeIface::Country(Country(e)),
             Kind::Enterprise => NodeIface::Enterprise(Enterprise(e)),
             Kind::Project => NodeIface::Project(Project(e)),
@@ -87,31 +90,31 @@ macro_rules! node_object {
         impl $name {
             /// The stable, globally unique ID, `kind:slug`.
             pub async fn id(&self) -> ID {
-                ID(self.0.node.id.to_string())
+                ID(self.0.id().to_string())
             }
             /// Which kind of node this is.
             pub async fn kind(&self) -> NodeKind {
-                self.0.node.kind().into()
+                self.0.kind().into()
             }
             /// The name people use in English (a source's title).
-            pub async fn name(&self) -> String {
-                self.0.node.name.clone()
+            pub async fn name(&self) -> async_graphql::Result<String> {
+                Ok(self.0.name()?)
             }
             /// Other names: abbreviations, former names, names in Chinese and other scripts.
-            async fn aliases(&self) -> &[String] {
-                &self.0.node.aliases
+            async fn aliases(&self) -> async_graphql::Result<&[String]> {
+                Ok(&self.0.node()?.aliases)
             }
             /// A sentence or two about it, in capgraph's own words.
-            async fn description(&self) -> Option<&str> {
-                self.0.node.description.as_deref()
+            async fn description(&self) -> async_graphql::Result<Option<&str>> {
+                Ok(self.0.node()?.description.as_deref())
             }
             /// Caveats: where sources disagree, or a claim is not independently confirmed.
-            async fn notes(&self) -> &[String] {
-                &self.0.node.notes
+            async fn notes(&self) -> async_graphql::Result<&[String]> {
+                Ok(&self.0.node()?.notes)
             }
             /// Sources for this node's facts.
             async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
-                Ok(source_objects(&self.0.batch, &self.0.node.sources)?)
+                Ok(source_objects(&self.0.batch, &self.0.node()?.sources)?)
             }
             /// Indicators (sourced figures) about this node.
             async fn indicators(&self) -> async_graphql::Result<Vec<Indicator>> {

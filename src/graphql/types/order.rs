@@ -12,8 +12,12 @@ pub struct ProjectOrder {
     pub direction: OrderDirection,
 }
 
-pub(super) fn project_attrs(e: &Entity) -> Option<&model::ProjectAttrs> {
-    match &e.node.attrs {
+pub(super) fn project_attrs(e: &Entity) -> ApiResult<Option<&model::ProjectAttrs>> {
+    Ok(project_of(e.node()?))
+}
+
+fn project_of(node: &model::Node) -> Option<&model::ProjectAttrs> {
+    match &node.attrs {
         NodeAttrs::Project(p) => Some(p),
         _ => None,
     }
@@ -40,15 +44,25 @@ pub(super) fn by_key<T: PartialOrd>(
     }
 }
 
-/// Puts projects in the order `orderBy` asks for; ID order when it is empty.
-pub fn sort_projects(rows: &mut [Entity], order: &[ProjectOrder]) {
-    rows.sort_by(|a, b| {
+/// Puts projects in the order `orderBy` asks for; ID order when it is empty. Reads their
+/// records, all at once, unless the order is by ID alone.
+pub fn sort_projects(rows: Vec<Entity>, order: &[ProjectOrder]) -> ApiResult<Vec<Entity>> {
+    if order.iter().all(|o| o.field == ProjectOrderField::Id) {
+        let mut rows = rows;
+        rows.sort_by(|a, b| by_id(a, b, order));
+        return Ok(rows);
+    }
+    let mut keyed = rows
+        .into_iter()
+        .map(|e| Ok((Arc::clone(e.node()?), e)))
+        .collect::<ApiResult<Vec<_>>>()?;
+    keyed.sort_by(|(a_node, a), (b_node, b)| {
         for o in order {
-            let (pa, pb) = (project_attrs(a), project_attrs(b));
+            let (pa, pb) = (project_of(a_node), project_of(b_node));
             let c = match o.field {
                 ProjectOrderField::Name => by_key(
-                    Some(text::fold(&a.node.name)),
-                    Some(text::fold(&b.node.name)),
+                    Some(text::fold(&a_node.name)),
+                    Some(text::fold(&b_node.name)),
                     o.direction,
                 ),
                 ProjectOrderField::StartYear => by_key(
@@ -74,6 +88,16 @@ pub fn sort_projects(rows: &mut [Entity], order: &[ProjectOrder]) {
         }
         a.id().cmp(b.id())
     });
+    Ok(keyed.into_iter().map(|(_, e)| e).collect())
+}
+
+/// The order of `orderBy` entries that are all by ID.
+fn by_id(a: &Entity, b: &Entity, order: &[ProjectOrder]) -> Ordering {
+    order
+        .iter()
+        .map(|o| by_key(Some(a.id()), Some(b.id()), o.direction))
+        .find(|c| *c != Ordering::Equal)
+        .unwrap_or_else(|| a.id().cmp(b.id()))
 }
 
 /// Narrows linked projects by a filter (evaluated once per batch of siblings) and orders them.
@@ -87,6 +111,5 @@ pub fn filter_and_sort(
         let keep = Evaluator::new(store(ctx)).projects(filter)?;
         rows.retain(|e| keep.contains(e.id()));
     }
-    sort_projects(&mut rows, order.unwrap_or(&[]));
-    Ok(rows)
+    sort_projects(rows, order.unwrap_or(&[]))
 }

@@ -2,48 +2,62 @@
 
 use super::*;
 
+// A project's name, status, years and USD value come from the store's index while its record
+// is unread (`Entity::summary`): a page that shows only those reads no record.
 node_object!(
     #[Object(serial)]
     /// A project: a bridge, railway, power plant, network, mine, factory, ...
     Project {
         /// Where it stands, as of its newest source.
-        async fn status(&self) -> Option<ProjectStatus> {
-            project_attrs(&self.0).map(|p| p.status.into())
+        async fn status(&self) -> async_graphql::Result<Option<ProjectStatus>> {
+            if let Some(summary) = self.0.summary()? {
+                return Ok(Some(summary.facets.status.into()));
+            }
+            Ok(project_attrs(&self.0)?.map(|p| p.status.into()))
         }
         /// Year construction (or the investment) started.
-        async fn start_year(&self) -> Option<i32> {
-            project_attrs(&self.0).and_then(|p| p.start_year)
+        async fn start_year(&self) -> async_graphql::Result<Option<i32>> {
+            if let Some(summary) = self.0.summary()? {
+                return Ok(summary.facets.start_year);
+            }
+            Ok(project_attrs(&self.0)?.and_then(|p| p.start_year))
         }
         /// Year it was completed or opened.
-        async fn completion_year(&self) -> Option<i32> {
-            project_attrs(&self.0).and_then(|p| p.completion_year)
+        async fn completion_year(&self) -> async_graphql::Result<Option<i32>> {
+            if let Some(summary) = self.0.summary()? {
+                return Ok(summary.facets.completion_year);
+            }
+            Ok(project_attrs(&self.0)?.and_then(|p| p.completion_year))
         }
         /// Every sourced figure of its cost or finance, headline first; sources may disagree.
-        async fn value(&self) -> Vec<Money> {
-            project_attrs(&self.0)
+        async fn value(&self) -> async_graphql::Result<Vec<Money>> {
+            Ok(project_attrs(&self.0)?
                 .map(|p| p.value.iter().map(|m| money(m, &self.0.batch)).collect())
-                .unwrap_or_default()
+                .unwrap_or_default())
         }
         /// The headline value in US dollars: the first figure a source states in USD.
-        async fn value_usd(&self) -> Option<f64> {
-            project_attrs(&self.0).and_then(|p| p.value_usd())
+        async fn value_usd(&self) -> async_graphql::Result<Option<f64>> {
+            if let Some(summary) = self.0.summary()? {
+                return Ok(summary.facets.value_usd);
+            }
+            Ok(project_attrs(&self.0)?.and_then(|p| p.value_usd()))
         }
         /// Capacity and size figures (MW, km, ...).
-        async fn capacity(&self) -> Vec<Quantity> {
-            project_attrs(&self.0)
+        async fn capacity(&self) -> async_graphql::Result<Vec<Quantity>> {
+            Ok(project_attrs(&self.0)?
                 .map(|p| {
                     p.capacity
                         .iter()
                         .map(|q| quantity(q, &self.0.batch))
                         .collect()
                 })
-                .unwrap_or_default()
+                .unwrap_or_default())
         }
         /// Where it is, when sources give coordinates.
-        async fn location(&self) -> Option<Location> {
-            project_attrs(&self.0)
+        async fn location(&self) -> async_graphql::Result<Option<Location>> {
+            Ok(project_attrs(&self.0)?
                 .and_then(|p| p.location.as_ref())
-                .map(location)
+                .map(location))
         }
         /// Host countries.
         async fn host_countries(&self) -> async_graphql::Result<Vec<Country>> {

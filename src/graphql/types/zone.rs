@@ -2,11 +2,11 @@
 
 use super::*;
 
-pub(super) fn zone_attrs(e: &Entity) -> Option<&model::ZoneAttrs> {
-    match &e.node.attrs {
+pub(super) fn zone_attrs(e: &Entity) -> ApiResult<Option<&model::ZoneAttrs>> {
+    Ok(match &e.node()?.attrs {
         NodeAttrs::Zone(z) => Some(z),
         _ => None,
-    }
+    })
 }
 
 node_object!(
@@ -23,35 +23,35 @@ node_object!(
             .next())
         }
         /// What sort of zone it is.
-        async fn zone_kind(&self) -> Option<ZoneKind> {
-            zone_attrs(&self.0)
+        async fn zone_kind(&self) -> async_graphql::Result<Option<ZoneKind>> {
+            Ok(zone_attrs(&self.0)?
                 .and_then(|z| z.zone_kind)
-                .map(Into::into)
+                .map(Into::into))
         }
         /// Whether China's commerce ministry accredits it as a national-level overseas
         /// cooperation zone (null when sources do not say).
-        async fn national_level(&self) -> Option<bool> {
-            zone_attrs(&self.0).and_then(|z| z.national_level)
+        async fn national_level(&self) -> async_graphql::Result<Option<bool>> {
+            Ok(zone_attrs(&self.0)?.and_then(|z| z.national_level))
         }
         /// Year established.
-        async fn established(&self) -> Option<i32> {
-            zone_attrs(&self.0).and_then(|z| z.established)
+        async fn established(&self) -> async_graphql::Result<Option<i32>> {
+            Ok(zone_attrs(&self.0)?.and_then(|z| z.established))
         }
         /// Where it stands, as of its newest source.
-        async fn status(&self) -> Option<ProjectStatus> {
-            zone_attrs(&self.0).map(|z| z.status.into())
+        async fn status(&self) -> async_graphql::Result<Option<ProjectStatus>> {
+            Ok(zone_attrs(&self.0)?.map(|z| z.status.into()))
         }
         /// Area in square kilometres, with the figure as sourced.
-        async fn area_km2(&self) -> Option<Quantity> {
-            zone_attrs(&self.0)
+        async fn area_km2(&self) -> async_graphql::Result<Option<Quantity>> {
+            Ok(zone_attrs(&self.0)?
                 .and_then(|z| z.area_km2.as_ref())
-                .map(|q| quantity(q, &self.0.batch))
+                .map(|q| quantity(q, &self.0.batch)))
         }
         /// Where it is, when sources give coordinates.
-        async fn location(&self) -> Option<Location> {
-            zone_attrs(&self.0)
+        async fn location(&self) -> async_graphql::Result<Option<Location>> {
+            Ok(zone_attrs(&self.0)?
                 .and_then(|z| z.location.as_ref())
-                .map(location)
+                .map(location))
         }
         /// Enterprises developing the zone, with their roles.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]
