@@ -2,9 +2,11 @@
 //!
 //! Every node an API object wraps belongs to a [`Batch`]: the siblings it was loaded with (a page
 //! of projects, the host countries of that page, ...). The first time one of them is asked for
-//! a relationship, the batch reads it for all siblings at once — one store call for the edges,
-//! one for the nodes at their far ends — and the far nodes form the next level's batch. A nested
-//! query therefore costs a few store calls per level, however many rows each level has.
+//! a relationship, the batch reads it for all siblings at once — one store call for the edges —
+//! and the far nodes form the next level's batch. Their records are read in one more call when a
+//! field first needs one; a project's name and facets, and its host countries, come from the
+//! store's index without it. A nested query therefore costs a few store calls per level,
+//! however many rows each level has.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
@@ -22,6 +24,8 @@ use super::filter::ProjectFilter;
 #[derive(Clone)]
 pub struct Entity {
     slot: usize,
+    /// Its ID's kind, parsed once: fields ask for it often.
+    kind: Kind,
     pub batch: Arc<Batch>,
 }
 
@@ -31,7 +35,7 @@ impl Entity {
     }
 
     pub fn kind(&self) -> Kind {
-        self.id().kind()
+        self.kind
     }
 
     /// The node's record, read with its siblings' on first use.
@@ -42,7 +46,7 @@ impl Entity {
     /// What the store's index holds of this project without its record; `None` for other
     /// kinds, and once the records are read, since the record then costs nothing more.
     pub fn summary(&self) -> ApiResult<Option<&ProjectSummary>> {
-        if self.kind() != Kind::Project || self.batch.nodes.get().is_some() {
+        if self.kind != Kind::Project || self.batch.nodes.get().is_some() {
             return Ok(None);
         }
         self.batch.summary(self.slot)
@@ -167,6 +171,7 @@ impl Batch {
         (0..batch.ids.len())
             .map(|slot| Entity {
                 slot,
+                kind: batch.ids[slot].kind(),
                 batch: Arc::clone(&batch),
             })
             .collect()
