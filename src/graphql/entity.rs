@@ -110,10 +110,11 @@ type HostsById = Arc<Option<BTreeMap<Id, Vec<Entity>>>>;
 pub struct Batch {
     store: Arc<Store>,
     ids: Vec<Id>,
-    /// The siblings' records, by slot, read on first use (a sibling without one has `None`);
+    /// The siblings' records, by slot, read on first use (a sibling without one has `None`),
+    /// or why they could not be read, so that a failed read is made and logged once;
     /// the first `sources` call reads every source they cite. Kept rather than their
     /// citations, which most queries never ask for.
-    nodes: OnceLock<Vec<Option<Arc<Node>>>>,
+    nodes: OnceLock<ApiResult<Vec<Option<Arc<Node>>>>>,
     /// What the index holds of the siblings that are projects, by slot, read on first use.
     summaries: OnceLock<Vec<Option<ProjectSummary>>>,
     links: Mutex<HashMap<EdgeKey, LinksById>>,
@@ -155,7 +156,7 @@ impl Batch {
     fn siblings(
         store: &Arc<Store>,
         ids: Vec<Id>,
-        nodes: OnceLock<Vec<Option<Arc<Node>>>>,
+        nodes: OnceLock<ApiResult<Vec<Option<Arc<Node>>>>>,
     ) -> Vec<Entity> {
         let batch = Arc::new(Batch {
             store: Arc::clone(store),
@@ -183,7 +184,7 @@ impl Batch {
         Batch::siblings(
             store,
             ids,
-            OnceLock::from(nodes.into_iter().map(Some).collect::<Vec<_>>()),
+            OnceLock::from(Ok(nodes.into_iter().map(Some).collect())),
         )
     }
 
@@ -205,10 +206,11 @@ impl Batch {
         let nodes = match self.nodes.get() {
             Some(nodes) => nodes,
             None => {
-                let read = self.store.nodes(&self.ids)?;
+                let read = self.store.nodes(&self.ids).map_err(ApiError::from);
                 self.nodes.get_or_init(|| read)
             }
         };
+        let nodes = nodes.as_ref().map_err(Clone::clone)?;
         nodes[slot]
             .as_ref()
             .ok_or_else(|| ApiError::internal(&format!("{} has no record", self.ids[slot])))
@@ -480,6 +482,7 @@ impl Batch {
         let mut cited: Vec<Id> = self
             .nodes
             .get()
+            .and_then(|read| read.as_ref().ok())
             .into_iter()
             .flatten()
             .flatten()
