@@ -13,7 +13,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::model::{Direction, EdgeType, Id, Kind, Node, Role};
-use crate::store::{EdgePage, EdgeRef, ProjectSummary, Store};
+use crate::store::{EdgePage, EdgeRef, ProjectNumber, ProjectSummary, Store};
 
 use super::connection::{decode_cursor, Page, PageArgs, PageInfo, DEFAULT_PAGE};
 use super::error::{ApiError, ApiResult};
@@ -115,6 +115,9 @@ pub struct Batch {
     /// the first `sources` call reads every source they cite. Kept rather than their
     /// citations, which most queries never ask for.
     nodes: OnceLock<ApiResult<Vec<Option<Arc<Node>>>>>,
+    /// The siblings' numbers in the store's ordered index (`None` for one that is not a
+    /// project), found on first use by the summaries or the host countries, whichever asks first.
+    numbers: OnceLock<Vec<Option<ProjectNumber>>>,
     /// What the index holds of the siblings that are projects, by slot, read on first use.
     summaries: OnceLock<Vec<Option<ProjectSummary>>>,
     links: Mutex<HashMap<EdgeKey, LinksById>>,
@@ -162,6 +165,7 @@ impl Batch {
             store: Arc::clone(store),
             ids,
             nodes,
+            numbers: OnceLock::new(),
             summaries: OnceLock::new(),
             links: Mutex::default(),
             edges: Mutex::default(),
@@ -221,11 +225,23 @@ impl Batch {
         let summaries = match self.summaries.get() {
             Some(summaries) => summaries,
             None => {
-                let read = self.store.project_summaries(&self.ids)?;
+                let read = self.store.project_summaries(self.numbers()?)?;
                 self.summaries.get_or_init(|| read)
             }
         };
         Ok(summaries[slot].as_ref())
+    }
+
+    /// The siblings' numbers in the store's ordered index, found for every sibling on first use.
+    fn numbers(&self) -> ApiResult<&[Option<ProjectNumber>]> {
+        let numbers = match self.numbers.get() {
+            Some(numbers) => numbers,
+            None => {
+                let found = self.store.project_numbers(&self.ids)?;
+                self.numbers.get_or_init(|| found)
+            }
+        };
+        Ok(numbers)
     }
 
     pub fn store(&self) -> &Arc<Store> {
@@ -457,7 +473,7 @@ impl Batch {
     }
 
     fn read_hosts(&self) -> ApiResult<Option<BTreeMap<Id, Vec<Entity>>>> {
-        let Some(lists) = self.store.host_countries(&self.ids)? else {
+        let Some(lists) = self.store.host_countries(self.numbers()?)? else {
             return Ok(None);
         };
         // The countries of all siblings form one batch, as the far ends of their edges would.

@@ -50,7 +50,7 @@ pub(crate) use build::rewrite_format;
 pub use build::{dataset_digest, StoreWriter};
 pub use error::StoreError;
 pub use live::{LiveStore, Reload};
-pub use ordered::ProjectSummary;
+pub use ordered::{ProjectNumber, ProjectSummary};
 pub use swap::{DataDir, Sweep, DEFAULT_GENERATIONS};
 
 /// Facts about a stored dataset, kept in the `meta` tree.

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{OrderedIndex, Store, StoreError};
+use super::{OrderedIndex, ProjectNumber, Store, StoreError};
 use crate::model::{Id, Kind};
 
 /// How many countries a store may have for their projects' host countries to be held here;
@@ -96,14 +96,15 @@ impl Store {
     /// The countries each of `projects` is located in, each list in ID order, from memory in
     /// one call; `None` when the index holds no host countries (a store of more than 64
     /// countries) or one of `projects` is not a project of the store.
-    pub fn host_countries(&self, projects: &[Id]) -> Result<Option<Vec<Vec<Id>>>, StoreError> {
+    pub fn host_countries(
+        &self,
+        projects: &[Option<ProjectNumber>],
+    ) -> Result<Option<Vec<Vec<Id>>>, StoreError> {
         self.count_read();
         let index = self.ordered_index()?;
         let mut all = Vec::with_capacity(projects.len());
         for project in projects {
-            let Some(countries) = index
-                .number_of(project)
-                .and_then(|number| index.hosts.of(number))
+            let Some(countries) = project.and_then(|ProjectNumber(number)| index.hosts.of(number))
             else {
                 return Ok(None);
             };
@@ -219,15 +220,17 @@ mod tests {
             .collect()
     }
 
+    fn hosts_of(store: &Store, ids: &[Id]) -> Option<Vec<Vec<Id>>> {
+        let numbers = store.project_numbers(ids).unwrap();
+        store.host_countries(&numbers).unwrap()
+    }
+
     #[test]
     fn host_countries_are_the_located_in_edges_in_their_order() {
         let (_dir, store, projects) = built(12);
         let ids: Vec<Id> = projects.iter().map(|p| p.id.clone()).collect();
 
-        let held = store
-            .host_countries(&ids)
-            .unwrap()
-            .expect("the index holds them");
+        let held = hosts_of(&store, &ids).expect("the index holds them");
 
         let expected = by_edges(&store, &ids);
         assert_eq!(held, expected);
@@ -241,17 +244,14 @@ mod tests {
     #[test]
     fn the_index_holds_no_host_countries_past_64_countries_or_for_other_nodes() {
         let (_dir, store, projects) = built(65);
-        assert_eq!(
-            store.host_countries(&[projects[0].id.clone()]).unwrap(),
-            None
-        );
+        assert_eq!(hosts_of(&store, &[projects[0].id.clone()]), None);
 
         let (_dir, store, projects) = built(64);
         let ids: Vec<Id> = projects.iter().map(|p| p.id.clone()).collect();
-        let held = store.host_countries(&ids).unwrap();
+        let held = hosts_of(&store, &ids);
         assert_eq!(held, Some(by_edges(&store, &ids)));
         let zone = Id::new(Kind::Zone, "z").unwrap();
-        assert_eq!(store.host_countries(&[zone]).unwrap(), None);
+        assert_eq!(hosts_of(&store, &[zone]), None);
     }
 
     #[test]

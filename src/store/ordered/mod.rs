@@ -35,7 +35,7 @@ pub(super) use build::IndexBuilder;
 use hosts::Hosts;
 use numbers::NumberTable;
 use strings::Strings;
-pub use summaries::ProjectSummary;
+pub use summaries::{ProjectNumber, ProjectSummary};
 
 use super::{codec, Store, StoreError};
 use crate::model::{Id, Node, NodeAttrs, Status};

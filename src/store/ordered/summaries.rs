@@ -15,16 +15,37 @@ pub struct ProjectSummary {
     pub facets: Facets,
 }
 
+/// A project's place in the ordered index of the store that gave it, found once from its ID.
+///
+/// Finding it is a hash lookup that compares ID bytes, a few cache misses at a million projects;
+/// a page that asks for both the summaries and the host countries of its projects finds each
+/// number once and hands it to both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProjectNumber(pub(super) u32);
+
 impl Store {
-    /// The summary of each of `ids`, in memory in one call: `None` for an ID that is not a
-    /// project of the store.
-    pub fn project_summaries(&self, ids: &[Id]) -> Result<Vec<Option<ProjectSummary>>, StoreError> {
-        self.count_read();
+    /// The number of each of `ids` in this store's ordered index: `None` for an ID that is not a
+    /// project of the store. Only this store's reads take them.
+    pub fn project_numbers(&self, ids: &[Id]) -> Result<Vec<Option<ProjectNumber>>, StoreError> {
         let index = self.ordered_index()?;
         Ok(ids
             .iter()
-            .map(|id| {
-                let number = index.number_of(id)?;
+            .map(|id| index.number_of(id).map(ProjectNumber))
+            .collect())
+    }
+
+    /// The summary of each project of `numbers`, in memory in one call: `None` where the
+    /// number is.
+    pub fn project_summaries(
+        &self,
+        numbers: &[Option<ProjectNumber>],
+    ) -> Result<Vec<Option<ProjectSummary>>, StoreError> {
+        self.count_read();
+        let index = self.ordered_index()?;
+        Ok(numbers
+            .iter()
+            .map(|number| {
+                let ProjectNumber(number) = (*number)?;
                 Some(ProjectSummary {
                     name: index.names.get(number).to_owned(),
                     facets: index.facets[number as usize],
@@ -96,7 +117,8 @@ mod tests {
         let mut ids: Vec<Id> = projects.iter().map(|p| p.id.clone()).collect();
         ids.push(Id::new(Kind::Zone, "a").unwrap());
         ids.push(Id::new(Kind::Project, "absent").unwrap());
-        let summaries = store.project_summaries(&ids).unwrap();
+        let numbers = store.project_numbers(&ids).unwrap();
+        let summaries = store.project_summaries(&numbers).unwrap();
 
         let expected: Vec<Option<ProjectSummary>> = projects
             .iter()
