@@ -160,12 +160,13 @@ impl Batch {
         store: &Arc<Store>,
         ids: Vec<Id>,
         nodes: OnceLock<ApiResult<Vec<Option<Arc<Node>>>>>,
+        numbers: OnceLock<Vec<Option<ProjectNumber>>>,
     ) -> Vec<Entity> {
         let batch = Arc::new(Batch {
             store: Arc::clone(store),
             ids,
             nodes,
-            numbers: OnceLock::new(),
+            numbers,
             summaries: OnceLock::new(),
             links: Mutex::default(),
             edges: Mutex::default(),
@@ -189,6 +190,7 @@ impl Batch {
             store,
             ids,
             OnceLock::from(Ok(nodes.into_iter().map(Some).collect())),
+            OnceLock::new(),
         )
     }
 
@@ -202,7 +204,15 @@ impl Batch {
     /// index) as one batch, in `ids` order, without reading them: their records are read when
     /// a field first needs one.
     pub fn unread(store: &Arc<Store>, ids: Vec<Id>) -> Vec<Entity> {
-        Batch::siblings(store, ids, OnceLock::new())
+        Batch::siblings(store, ids, OnceLock::new(), OnceLock::new())
+    }
+
+    /// Wraps projects found in the store's ordered index, with their numbers there, as one
+    /// unread batch: their summaries need no lookup by ID.
+    pub fn unread_projects(store: &Arc<Store>, projects: Vec<(Id, ProjectNumber)>) -> Vec<Entity> {
+        let (ids, numbers): (Vec<Id>, Vec<ProjectNumber>) = projects.into_iter().unzip();
+        let numbers = OnceLock::from(numbers.into_iter().map(Some).collect::<Vec<_>>());
+        Batch::siblings(store, ids, OnceLock::new(), numbers)
     }
 
     /// The record of the sibling at `slot`, reading every sibling's in one call on first use.

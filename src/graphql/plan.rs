@@ -120,7 +120,7 @@ pub fn indexed_projects(
         Some([status]) => Some(*status),
         _ => None,
     };
-    let mut ids = store.walk_projects(
+    let mut projects = store.walk_projects(
         field,
         partition,
         descending,
@@ -128,12 +128,12 @@ pub fn indexed_projects(
         &|facets| test.matches(facets),
         size.saturating_add(1),
     )?;
-    let has_next_page = ids.len() > size;
-    ids.truncate(size);
+    let has_next_page = projects.len() > size;
+    projects.truncate(size);
     let total = count(store, &test)?;
     // The walk found them in the index, so they exist: their records wait for a field that
-    // needs one.
-    let entities = Batch::unread(store, ids);
+    // needs one, and their summaries need no lookup by ID.
+    let entities = Batch::unread_projects(store, projects);
     let rows: Vec<(Id, Entity)> = entities.into_iter().map(|e| (e.id().clone(), e)).collect();
     let info = PageInfo::of(&rows, after_node.is_some(), has_next_page);
     Ok(Some(Page { rows, info, total }))

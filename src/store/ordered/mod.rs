@@ -322,7 +322,7 @@ impl Store {
     /// values as the API orders them) whose facets `keep` accepts, among all projects or those
     /// of one `status`, starting after `after`. Each project tested is one index entry read;
     /// the count is kept for tests and logs. A walk after a project that is not in the order
-    /// walked finds nothing.
+    /// walked finds nothing. Each project comes with its number, which its summary needs.
     pub fn walk_projects(
         &self,
         field: SortField,
@@ -331,7 +331,7 @@ impl Store {
         after: Option<After<'_>>,
         keep: &dyn Fn(&Facets) -> bool,
         limit: usize,
-    ) -> Result<Vec<Id>, StoreError> {
+    ) -> Result<Vec<(Id, ProjectNumber)>, StoreError> {
         self.count_read();
         let index = self.ordered_index()?;
         let order = &index.fields[field.slot()];
@@ -410,7 +410,8 @@ impl Store {
         kept.into_iter()
             .map(|p| {
                 let id = index.id(p);
-                Id::parse(id).map_err(|_| self.corrupt_key(id.as_bytes()))
+                let id = Id::parse(id).map_err(|_| self.corrupt_key(id.as_bytes()))?;
+                Ok((id, ProjectNumber(p)))
             })
             .collect()
     }
@@ -587,9 +588,13 @@ mod tests {
                     let expected = sorted(&nodes, field, status, desc);
                     let walk = |after: Option<&Node>, limit: usize| {
                         let after = after.map(|node| After { node });
-                        store
-                            .walk_projects(field, status, desc, after, &|_| true, limit)
-                            .unwrap()
+                        let walked =
+                            store.walk_projects(field, status, desc, after, &|_| true, limit);
+                        let (ids, numbers): (Vec<Id>, Vec<_>) = walked.unwrap().into_iter().unzip();
+                        // Each project comes with the number its ID finds.
+                        let found = store.project_numbers(&ids).unwrap();
+                        assert_eq!(found, numbers.into_iter().map(Some).collect::<Vec<_>>());
+                        ids
                     };
                     let case = format!("{field:?} {status:?} desc={desc}");
                     // Act, Assert: the whole walk, and the walk after each row.
