@@ -107,6 +107,12 @@ impl Command {
             _ => "warn",
         }
     }
+
+    /// `export` and `query` run for seconds and hold a record or an answer at a time, so they
+    /// give up speed the server keeps for less memory (`cli::prepare_process`).
+    pub fn is_short_lived(&self) -> bool {
+        matches!(self, Command::Export(_) | Command::Query(_))
+    }
 }
 
 #[derive(Debug, Args)]

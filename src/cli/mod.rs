@@ -60,16 +60,18 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Seed(args) => seed_command(args),
         Command::Generate(args) => generate_command(args),
         Command::Schema(args) => schema_command(args),
-        Command::Export(args) => {
-            without_huge_pages();
-            purging_at_once();
-            export_command(args)
-        }
-        Command::Query(args) => {
-            without_huge_pages();
-            purging_at_once();
-            query_command(args)
-        }
+        Command::Export(args) => export_command(args),
+        Command::Query(args) => query_command(args),
+    }
+}
+
+/// Sets the process up for a short-lived command (`export`, `query`): no transparent huge
+/// pages, and freed memory returned at once. Called first thing in `main`, before the log
+/// writer's queue and thread: the allocations made before it keep their huge pages.
+pub fn prepare_process(command: &Command) {
+    if command.is_short_lived() {
+        without_huge_pages();
+        purging_at_once();
     }
 }
 
@@ -85,8 +87,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// A server keeps the delay, which spares it system calls for memory it will soon use again.
 fn purging_at_once() {
     // SAFETY: `mi_option_set` stores a number that mimalloc reads whenever it next purges. It is
-    // not thread-safe; the only other thread now is the log writer, which at worst reads the
-    // old delay once.
+    // not thread-safe, and `prepare_process` calls it before the process starts a thread.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }
 
