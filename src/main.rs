@@ -19,7 +19,8 @@ fn main() -> ExitCode {
         Err(error) => error.exit(),
     };
     capgraph::cli::prepare_process(&command);
-    let _logs = capgraph::telemetry::init(log_format, command.default_log_level());
+    let _logs =
+        capgraph::telemetry::init(log_format, command.default_log_level(), command.log_queue());
     for name in capgraph::cli::unknown_env_vars(std::env::vars().map(|(name, _)| name)) {
         tracing::warn!("{name} is set but no capgraph setting reads it; is it misspelt?");
     }

@@ -22,18 +22,36 @@ pub struct LogGuard {
     _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
 }
 
-/// Lines the writer queues before it drops new ones rather than make a request wait.
-const QUEUED_LINES: usize = 128_000;
+/// How many lines the writer queues, and what happens to a line once they are all taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogQueue {
+    /// A server: 128,000 lines, and new ones are dropped rather than make a request wait.
+    Dropping,
+    /// A short-lived command: 1,024 lines, and the command waits for stderr rather than lose
+    /// one. The queue is made whole at the start, 32 bytes a line: the server's 4 MB was a
+    /// fifth of a small export's memory (docs/benchmarks.md, "Export memory").
+    Waiting,
+}
+
+impl LogQueue {
+    /// Lines queued before the writer drops or waits.
+    pub fn lines(self) -> usize {
+        match self {
+            LogQueue::Dropping => 128_000,
+            LogQueue::Waiting => 1_024,
+        }
+    }
+}
 
 /// Installs the global subscriber. `default_level` applies when `RUST_LOG` is unset.
-pub fn init(format: LogFormat, default_level: &str) -> LogGuard {
+pub fn init(format: LogFormat, default_level: &str, queue: LogQueue) -> LogGuard {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     let registry = tracing_subscriber::registry().with(filter);
     // Logs go to stderr so that stdout carries only command output (query results, exports).
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .buffered_lines_limit(QUEUED_LINES)
-        .lossy(true)
+        .buffered_lines_limit(queue.lines())
+        .lossy(queue == LogQueue::Dropping)
         .finish(std::io::stderr());
     let result = match format {
         LogFormat::Text => registry.with(fmt::layer().with_writer(writer)).try_init(),

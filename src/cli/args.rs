@@ -12,7 +12,7 @@ use crate::config::{Connections, HttpCaching, Settings, DEFAULT_RELOAD_INTERVAL}
 use crate::export::{DirFormat, FileFormat};
 use crate::graphql::Limits;
 use crate::store::DEFAULT_GENERATIONS;
-use crate::telemetry::LogFormat;
+use crate::telemetry::{LogFormat, LogQueue};
 
 /// capgraph: a GraphQL API over a sourced graph of China–ASEAN production-capacity cooperation.
 ///
@@ -112,6 +112,16 @@ impl Command {
     /// give up speed the server keeps for less memory (`cli::prepare_process`).
     pub fn is_short_lived(&self) -> bool {
         matches!(self, Command::Export(_) | Command::Query(_))
+    }
+
+    /// The log writer's queue: a short-lived command waits for its lines; others keep the
+    /// server's long queue, which drops lines rather than wait.
+    pub fn log_queue(&self) -> LogQueue {
+        if self.is_short_lived() {
+            LogQueue::Waiting
+        } else {
+            LogQueue::Dropping
+        }
     }
 }
 

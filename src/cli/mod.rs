@@ -411,16 +411,49 @@ pub fn read_document(inline: Option<String>, file: Option<&Path>) -> anyhow::Res
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
     use super::*;
+    use crate::telemetry::LogQueue;
+
+    fn command(args: &[&str]) -> Command {
+        Cli::parse_from(args)
+            .into_command()
+            .expect("valid arguments")
+    }
 
     #[test]
     fn a_short_lived_command_has_mimalloc_return_freed_memory_at_once() {
+        // Arrange
+        let export = command(&["capgraph", "export", "--format", "ndjson"]);
+
         // Act
-        purging_at_once();
+        prepare_process(&export);
 
         // Assert
         // SAFETY: reads the number `purging_at_once` stored; no other test sets an option.
         let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
         assert_eq!(delay, 0);
+    }
+
+    #[test]
+    fn export_and_query_wait_for_their_log_lines_and_other_commands_drop_them() {
+        // Arrange
+        let short = [
+            command(&["capgraph", "export", "--format", "ndjson"]),
+            command(&["capgraph", "query", "{ dataset { digest } }"]),
+        ];
+        let long = [
+            command(&["capgraph", "serve"]),
+            command(&["capgraph", "seed"]),
+        ];
+
+        // Act and assert
+        for command in &short {
+            assert_eq!(command.log_queue(), LogQueue::Waiting, "{command:?}");
+        }
+        for command in &long {
+            assert_eq!(command.log_queue(), LogQueue::Dropping, "{command:?}");
+        }
     }
 }

@@ -25,6 +25,7 @@ fn init_tracing() {
             std::mem::forget(capgraph::telemetry::init(
                 capgraph::telemetry::LogFormat::Text,
                 "info",
+                capgraph::telemetry::LogQueue::Dropping,
             ));
         }
     });
