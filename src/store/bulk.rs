@@ -64,8 +64,13 @@ fn len32(bytes: &[u8]) -> u32 {
 /// How the pairs of a run become entries of its tree.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Shape {
-    /// One entry per pair; keys are unique.
+    /// One entry per pair; keys are unique. Inserted in key order, which leaves sled's leaves
+    /// about half full: a point read of one record decodes the 9 of its leaf.
     Records,
+    /// One entry per pair; keys are unique; leaves filled (`filling_order`). For small values
+    /// read in ranges: half as many pages to keep in the page table, and a page of a node's
+    /// edges in fewer leaves.
+    FilledRecords,
     /// Pairs are `(key, ID)`; each key's entry is the list of its IDs (`keys::id_list`), merged
     /// with the list an earlier run wrote.
     IdLists,
@@ -191,10 +196,93 @@ fn load_runs(jobs: Receiver<Job>) -> Result<(), StoreError> {
                     job.tree.insert(key, value)?;
                 }
             }
+            Shape::FilledRecords => {
+                for (key, value) in filling_order(&job.run) {
+                    job.tree.insert(key, value)?;
+                }
+            }
             Shape::IdLists => load_id_lists(&job.tree, &job.run)?,
         }
     }
     Ok(())
+}
+
+/// Keys a sled 0.34 leaf holds before it splits.
+const LEAF_KEYS: usize = 16;
+
+/// Pairs in each chunk are inserted in passes; a multiple of [`LEAF_KEYS`], so that every
+/// chunk starts a block, and small enough that a later pass finds its leaves in the cache.
+const FILL_CHUNK: usize = LEAF_KEYS * 256;
+
+/// Which pass inserts the pair at `position` of its chunk: in each block of [`LEAF_KEYS`]
+/// pairs, the first takes every other one and the last (9, as many as a split leaves on the
+/// left), and the second the 7 between.
+fn pass_of(position: usize) -> usize {
+    let at = position % LEAF_KEYS;
+    if at.is_multiple_of(2) || at == LEAF_KEYS - 1 {
+        0
+    } else {
+        1
+    }
+}
+
+/// Whether the second pass inserts the pair at `position` with a stand-in value, which the
+/// third pass replaces: 3 in each block of [`LEAF_KEYS`], so that a leaf's 7 pairs of the
+/// second pass make 10 changes since it was last written whole, and sled 0.34 rewrites a page
+/// whole on its tenth change. (sled skips a change that sets the same value.)
+fn in_third_pass(position: usize) -> bool {
+    matches!(position % LEAF_KEYS, 1 | 7 | 13)
+}
+
+/// A value other than `value`, for a pair the third pass sets again.
+fn stand_in(value: &[u8]) -> &'static [u8] {
+    if value == [0] {
+        &[1]
+    } else {
+        &[0]
+    }
+}
+
+/// The run's pairs in the order that leaves sled's leaves full and whole; a few pairs come
+/// twice, first with a stand-in value and then with their own.
+///
+/// Why: sled splits a leaf of 17 keys into 9 and 8, so keys inserted in order leave every leaf
+/// but the last with 9 of its 16 places used. A store's memory floor is sled's table of pages,
+/// a few hundred bytes per page in every process that opens it (about 0.4 KB per node at a
+/// million projects), so half-empty leaves cost a server and an export that much more. Inserted
+/// in passes, a chunk's leaves split on the first pass's keys alone, any 9 of which in a row
+/// span 16 pairs; the second fills the 7 places left in each leaf without a split, as 7
+/// fragments on its page; the third sets 3 of them again, and the last of those rewrites the
+/// page as one fragment, which is what a reader then reads and the table
+/// keeps. Every pair ends with its own value whatever sled does: only the layout depends on it.
+fn filling_order(run: &Run) -> impl Iterator<Item = (&[u8], &[u8])> {
+    run.pairs.chunks(FILL_CHUNK).flat_map(move |chunk| {
+        let pairs = move || {
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(at, pair)| (at, run.pair(pair)))
+        };
+        let first = pairs()
+            .filter(|&(at, _)| pass_of(at) == 0)
+            .map(|(_, pair)| pair);
+        let second = pairs()
+            .filter(|&(at, _)| pass_of(at) == 1)
+            .map(|(at, (key, value))| {
+                (
+                    key,
+                    if in_third_pass(at) {
+                        stand_in(value)
+                    } else {
+                        value
+                    },
+                )
+            });
+        let third = pairs()
+            .filter(|&(at, _)| in_third_pass(at))
+            .map(|(_, pair)| pair);
+        first.chain(second).chain(third)
+    })
 }
 
 /// Writes each key's IDs as one list, merged with what an earlier run of the tree wrote.
@@ -219,6 +307,65 @@ fn load_id_lists(tree: &sled::Tree, run: &Run) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Of a leaf of 17 keys, sled's split keeps this many on the left.
+    const SPLIT_KEEPS: usize = LEAF_KEYS / 2 + 1;
+
+    /// Changes to a sled 0.34 page since it was last written whole, the last of which rewrites it.
+    const PAGE_FRAGMENTS: usize = 10;
+
+    #[test]
+    fn the_filling_order_inserts_each_pair_and_leaves_each_leaf_full_and_rewritten_whole() {
+        // Arrange: a run of three chunks and a bit, already sorted; values [0] and [1] too.
+        let mut run = Run::default();
+        let count = FILL_CHUNK * 3 + 21;
+        let value = |n: usize| [(n % 3) as u8];
+        for n in 0..count {
+            run.push(format!("{n:08}").as_bytes(), &value(n));
+        }
+
+        // Act
+        let inserted: Vec<(usize, Vec<u8>)> = filling_order(&run)
+            .map(|(key, value)| {
+                let n = std::str::from_utf8(key).unwrap().parse().unwrap();
+                (n, value.to_vec())
+            })
+            .collect();
+        let order: Vec<usize> = inserted.iter().map(|(n, _)| *n).collect();
+
+        // Assert: each pair's last value is its own, and any earlier one another.
+        let mut last = std::collections::BTreeMap::new();
+        for (n, value) in &inserted {
+            if let Some(earlier) = last.insert(*n, value.clone()) {
+                assert_ne!(earlier, value.clone(), "{n}");
+            }
+        }
+        assert!(last.iter().all(|(&n, v)| *v == value(n)));
+        // Every pair, in chunks, each chunk's first pass first.
+        let mut distinct = order.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct, (0..count).collect::<Vec<_>>());
+        let chunk = &order[..FILL_CHUNK / LEAF_KEYS * (LEAF_KEYS + 3)];
+        assert!(chunk.iter().all(|&n| n < FILL_CHUNK));
+        let first: Vec<usize> = chunk
+            .iter()
+            .copied()
+            .take_while(|&n| pass_of(n) == 0)
+            .collect();
+        assert_eq!(first.len(), FILL_CHUNK / LEAF_KEYS * SPLIT_KEEPS);
+        // A leaf split off by the first pass holds SPLIT_KEEPS of its keys in a row and ends
+        // where the next begins, so it spans LEAF_KEYS pairs wherever it starts; after it,
+        // such a leaf is changed PAGE_FRAGMENTS times, and the last change rewrites it whole.
+        for start in 0..first.len() - SPLIT_KEEPS {
+            let (lo, hi) = (first[start], first[start + SPLIT_KEEPS]);
+            assert_eq!(hi - lo, LEAF_KEYS, "from {start}");
+            let later = chunk[first.len()..]
+                .iter()
+                .filter(|&&n| (lo..hi).contains(&n));
+            assert_eq!(later.count(), PAGE_FRAGMENTS, "from {start}");
+        }
+    }
 
     #[test]
     fn a_run_sorts_its_pairs_by_key_then_value() {
