@@ -253,8 +253,8 @@ fn stand_in(value: &[u8]) -> &'static [u8] {
 /// in passes, a chunk's leaves split on the first pass's keys alone, any 9 of which in a row
 /// span 16 pairs; the second fills the 7 places left in each leaf without a split, as 7
 /// fragments on its page; the third sets 3 of them again, and the last of those rewrites the
-/// page as one fragment, which is what a reader then reads and the table
-/// keeps. Every pair ends with its own value whatever sled does: only the layout depends on it.
+/// page as one fragment, which is what a reader then reads and the table keeps. Every pair
+/// ends with its own value whatever sled does: only the layout depends on its numbers.
 fn filling_order(run: &Run) -> impl Iterator<Item = (&[u8], &[u8])> {
     run.pairs.chunks(FILL_CHUNK).flat_map(move |chunk| {
         let pairs = move || {

@@ -25,7 +25,8 @@ pub struct ProjectNumber(pub(super) u32);
 
 impl Store {
     /// The number of each of `ids` in this store's ordered index: `None` for an ID that is not a
-    /// project of the store. Only this store's reads take them.
+    /// project of the store. Only this store's reads take them. Not counted as a store read:
+    /// it is the first half of the summaries or host countries read that follows.
     pub fn project_numbers(&self, ids: &[Id]) -> Result<Vec<Option<ProjectNumber>>, StoreError> {
         let index = self.ordered_index()?;
         Ok(ids
