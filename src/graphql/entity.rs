@@ -146,6 +146,18 @@ fn cached<K: Eq + Hash, V>(
     Ok(value)
 }
 
+/// What `cell` holds, read by `read` on first use; a failed read is not kept, so the next use
+/// reads again.
+fn read_once<T>(cell: &OnceLock<T>, read: impl FnOnce() -> ApiResult<T>) -> ApiResult<&T> {
+    match cell.get() {
+        Some(value) => Ok(value),
+        None => {
+            let value = read()?;
+            Ok(cell.get_or_init(|| value))
+        }
+    }
+}
+
 fn direction_key(direction: Direction) -> u8 {
     match direction {
         Direction::Out => 0,
@@ -232,26 +244,18 @@ impl Batch {
 
     /// What the index holds of the sibling at `slot`, read for every sibling on first use.
     fn summary(&self, slot: usize) -> ApiResult<Option<&ProjectSummary>> {
-        let summaries = match self.summaries.get() {
-            Some(summaries) => summaries,
-            None => {
-                let read = self.store.project_summaries(self.numbers()?)?;
-                self.summaries.get_or_init(|| read)
-            }
-        };
+        let summaries = read_once(&self.summaries, || {
+            Ok(self.store.project_summaries(self.numbers()?)?)
+        })?;
         Ok(summaries[slot].as_ref())
     }
 
     /// The siblings' numbers in the store's ordered index, found for every sibling on first use.
     fn numbers(&self) -> ApiResult<&[Option<ProjectNumber>]> {
-        let numbers = match self.numbers.get() {
-            Some(numbers) => numbers,
-            None => {
-                let found = self.store.project_numbers(&self.ids)?;
-                self.numbers.get_or_init(|| found)
-            }
-        };
-        Ok(numbers)
+        read_once(&self.numbers, || {
+            Ok(self.store.project_numbers(&self.ids)?)
+        })
+        .map(Vec::as_slice)
     }
 
     pub fn store(&self) -> &Arc<Store> {
