@@ -18,9 +18,12 @@ fn main() -> ExitCode {
         // A bad CAPGRAPH_* value for `serve`: clap says which, and exits 2.
         Err(error) => error.exit(),
     };
-    capgraph::cli::prepare_process(&command);
+    let not_prepared = capgraph::cli::prepare_process(&command);
     let _logs =
         capgraph::telemetry::init(log_format, command.default_log_level(), command.log_queue());
+    if let Some(what) = not_prepared {
+        tracing::debug!("{what}");
+    }
     for name in capgraph::cli::unknown_env_vars(std::env::vars().map(|(name, _)| name)) {
         tracing::warn!("{name} is set but no capgraph setting reads it; is it misspelt?");
     }

@@ -67,12 +67,14 @@ pub fn run(command: Command) -> anyhow::Result<()> {
 
 /// Sets the process up for a short-lived command (`export`, `query`): no transparent huge
 /// pages, and freed memory returned at once. Called first thing in `main`, before the log
-/// writer's queue and thread: the allocations made before it keep their huge pages.
-pub fn prepare_process(command: &Command) {
-    if command.is_short_lived() {
-        without_huge_pages();
-        purging_at_once();
+/// writer's queue and thread: the allocations made before it keep their huge pages. Returns
+/// what could not be done, for `main` to log once logging has started.
+pub fn prepare_process(command: &Command) -> Option<String> {
+    if !command.is_short_lived() {
+        return None;
     }
+    purging_at_once();
+    without_huge_pages()
 }
 
 /// mimalloc's `mi_option_purge_delay` (the same number in `mimalloc.h` of its v2 and v3).
@@ -96,12 +98,13 @@ fn purging_at_once() {
 /// (docs/benchmarks.md, "Export memory"). An export or a one-shot query holds one record at a
 /// time and would not notice the speed; a server keeps them, as they buy its nested queries a
 /// quarter of their throughput.
-fn without_huge_pages() {
+fn without_huge_pages() -> Option<String> {
     #[cfg(target_os = "linux")]
     if let Err(error) = rustix::thread::disable_transparent_huge_pages(true) {
         // An old kernel or a sandbox that forbids prctl: the command still works, with more memory.
-        tracing::debug!("transparent huge pages stay on: {error}");
+        return Some(format!("transparent huge pages stay on: {error}"));
     }
+    None
 }
 
 fn read_seed(from: Option<&Path>) -> anyhow::Result<SeedFiles> {
@@ -425,15 +428,17 @@ mod tests {
     #[test]
     fn a_short_lived_command_has_mimalloc_return_freed_memory_at_once() {
         // Arrange
+        let serve = command(&["capgraph", "serve"]);
         let export = command(&["capgraph", "export", "--format", "ndjson"]);
+        // SAFETY: reads a number mimalloc keeps; only this test sets an option, and this test
+        // binary's allocator is not mimalloc, so no other thread reads or writes them.
+        let delay = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
 
-        // Act
+        // Act and assert: a server keeps mimalloc's delay, an export turns it off.
+        prepare_process(&serve);
+        assert_ne!(delay(), 0, "a server keeps the purge delay");
         prepare_process(&export);
-
-        // Assert
-        // SAFETY: reads the number `purging_at_once` stored; no other test sets an option.
-        let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-        assert_eq!(delay, 0);
+        assert_eq!(delay(), 0);
     }
 
     #[test]
