@@ -210,7 +210,9 @@ impl StoreWriter {
         sent?;
         // Every tree handle is let go before the store is closed below.
         drop((nodes, out, inn, by_status, by_year, search));
-        ordered.build().write(&path)?;
+        let mut index = ordered.build();
+        index.add_participations(&db.open_tree("out")?, &path)?;
+        index.write(&path)?;
         let counts_tree = db.open_tree("facet_counts")?;
         for (key, count) in facet_counts {
             counts_tree.insert(key, &count.to_be_bytes())?;

@@ -93,6 +93,12 @@ pub fn adjacency_group(key: &[u8]) -> Option<&[u8]> {
 /// as a lookup, and the tree stays small.
 pub const DEGREE_KEPT_FROM: u64 = 32;
 
+/// The near end of an adjacency key, as it is written; `None` for a key of another shape.
+pub fn adjacency_near(key: &[u8]) -> Option<&str> {
+    let sep = key.iter().position(|&b| b == SEP)?;
+    std::str::from_utf8(&key[..sep]).ok()
+}
+
 /// Splits an adjacency key into its edge type and far end.
 pub fn parse_adjacency(key: &[u8]) -> Option<(EdgeType, Id)> {
     let sep = key.iter().position(|&b| b == SEP)?;

@@ -312,6 +312,11 @@ impl Store {
         after: Option<&Id>,
         limit: usize,
     ) -> Result<EdgePage, StoreError> {
+        if let Some(page) =
+            self.participation_page(near, edge_type, direction, far_kind, after, limit)?
+        {
+            return Ok(page);
+        }
         let page = PageKey {
             near: near.clone(),
             edge_type,

@@ -49,6 +49,7 @@ impl IndexBuilder {
             facets: Vec::with_capacity(count),
             fields: Vec::new(),
             hosts: Hosts::default(),
+            participations: None,
             numbers: Default::default(),
         };
         let mut folded = Vec::with_capacity(count);

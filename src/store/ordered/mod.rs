@@ -15,7 +15,8 @@
 //!
 //! The `facet_counts` tree counts projects per status and start year, so that a status and
 //! start-year filter is counted without a walk; the first count reads it into memory. The
-//! index also holds each project's host countries ([`hosts`]).
+//! index also holds each project's host countries ([`hosts`]), and who takes part in which
+//! project ([`participations`]).
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter};
@@ -28,12 +29,14 @@ use serde::{Deserialize, Serialize};
 mod build;
 mod hosts;
 mod numbers;
+mod participations;
 mod strings;
 mod summaries;
 
 pub(super) use build::IndexBuilder;
 use hosts::Hosts;
 use numbers::NumberTable;
+use participations::Participations;
 use strings::Strings;
 pub use summaries::{ProjectNumber, ProjectSummary};
 
@@ -196,6 +199,8 @@ pub(super) struct OrderedIndex {
     /// One per sort field, at [`SortField::slot`].
     fields: Vec<FieldOrder>,
     hosts: Hosts,
+    /// `None` when the store's participations are too varied to hold here.
+    participations: Option<Participations>,
     /// Numbers by ID, built from `ids` on first use rather than stored.
     #[serde(skip)]
     numbers: OnceLock<NumberTable>,
@@ -308,7 +313,21 @@ impl OrderedIndex {
                 return Err("does not hold every project once, in order".into());
             }
         }
-        self.hosts.check(n)
+        self.hosts.check(n)?;
+        self.participations
+            .as_ref()
+            .map_or(Ok(()), |held| held.check(n))
+    }
+
+    /// Reads the participations from `out`, the loaded `out` tree of the store being built at
+    /// `path`, into the index.
+    pub(super) fn add_participations(
+        &mut self,
+        out: &sled::Tree,
+        path: &Path,
+    ) -> Result<(), StoreError> {
+        self.participations = Participations::read(out, self, path)?;
+        Ok(())
     }
 }
 
