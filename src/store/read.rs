@@ -76,11 +76,11 @@ impl Store {
             decoded: AtomicU64::new(0),
             index_entries: AtomicU64::new(0),
         };
-        // A server loads the index, and builds its table of numbers, before it is ready, so
+        // A server loads the index, and builds its tables of numbers, before it is ready, so
         // that no query waits for them and a damaged index is found at once; an export never
         // walks it, and a seeding's check only counts its projects.
         if access == Access::Random {
-            store.ordered_index()?.numbers();
+            store.ordered_index()?.build_number_tables();
         }
         Ok(store)
     }

@@ -232,9 +232,17 @@ impl OrderedIndex {
     }
 
     /// The table of numbers by ID, built from `ids` the first time it is asked for.
-    pub(super) fn numbers(&self) -> &NumberTable {
+    fn numbers(&self) -> &NumberTable {
         self.numbers
             .get_or_init(|| NumberTable::build(number(self.len()), |n| self.id(n)))
+    }
+
+    /// Builds the tables of numbers by ID now rather than on first use.
+    pub(super) fn build_number_tables(&self) {
+        self.numbers();
+        if let Some(held) = &self.participations {
+            held.enterprise_numbers();
+        }
     }
 
     /// Reads the index of the store at `dir`.

@@ -198,12 +198,17 @@ impl Participations {
         }
     }
 
+    /// The table of enterprise numbers by ID, built the first time it is asked for.
+    pub(super) fn enterprise_numbers(&self) -> &NumberTable {
+        self.numbers.get_or_init(|| {
+            NumberTable::build(number(self.enterprises.len()), |n| self.enterprises.get(n))
+        })
+    }
+
     /// The number of the enterprise with this ID, if it takes part in anything.
     fn enterprise_number(&self, id: &Id) -> Option<u32> {
-        let table = self.numbers.get_or_init(|| {
-            NumberTable::build(number(self.enterprises.len()), |n| self.enterprises.get(n))
-        });
-        table.find(id.as_str(), |n| self.enterprises.get(n))
+        self.enterprise_numbers()
+            .find(id.as_str(), |n| self.enterprises.get(n))
     }
 }
 
