@@ -286,7 +286,8 @@ impl Store {
     /// For each of `nears`, a page of its edges of one type and direction (`Out` or `In`) whose
     /// far ends are of `far_kind`, in far-end ID order, after the edge to `after`: at most
     /// `limit` edges, whether more follow, and how many there are in all. One range scan and
-    /// one count per node, whatever its degree; one store call for all of them.
+    /// one count per node, whatever its degree; one store call for all of them. Pages of
+    /// participations are cut from the ordered index instead, when it holds them.
     pub fn edge_pages(
         &self,
         nears: &[Id],
