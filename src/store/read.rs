@@ -313,11 +313,6 @@ impl Store {
         after: Option<&Id>,
         limit: usize,
     ) -> Result<EdgePage, StoreError> {
-        if let Some(page) =
-            self.participation_page(near, edge_type, direction, far_kind, after, limit)?
-        {
-            return Ok(page);
-        }
         let page = PageKey {
             near: near.clone(),
             edge_type,
@@ -326,6 +321,9 @@ impl Store {
             after: after.cloned(),
             limit,
         };
+        if let Some(page) = self.participation_page(&page)? {
+            return Ok(page);
+        }
         match &self.cache {
             Some(cache) => Ok(cache
                 .page(page, |page| self.read_edge_page(page))?

@@ -122,15 +122,7 @@ mod tests {
     use crate::store::{Access, StoreWriter};
 
     fn node(id: &Id, attrs: NodeAttrs) -> Node {
-        Node {
-            id: id.clone(),
-            name: id.as_str().to_owned(),
-            aliases: vec![],
-            description: None,
-            notes: vec![],
-            sources: vec![],
-            attrs,
-        }
+        super::super::bare_node(id, id.as_str(), attrs)
     }
 
     fn country(code: &str) -> Node {

@@ -339,6 +339,20 @@ impl OrderedIndex {
     }
 }
 
+/// A node of nothing but its ID, name and attributes: what the index's tests build stores of.
+#[cfg(test)]
+fn bare_node(id: &Id, name: &str, attrs: NodeAttrs) -> Node {
+    Node {
+        id: id.clone(),
+        name: name.to_owned(),
+        aliases: vec![],
+        description: None,
+        notes: vec![],
+        sources: vec![],
+        attrs,
+    }
+}
+
 /// Where a walk starts: at the beginning, or just after a row of the list.
 pub struct After<'a> {
     pub node: &'a Node,

@@ -20,6 +20,7 @@ use super::numbers::NumberTable;
 use super::strings::Strings;
 use super::{number, Numbers, OrderedIndex, Store, StoreError};
 use crate::model::{Direction, EdgeProps, EdgeType, Id, Kind};
+use crate::store::cache::PageKey;
 use crate::store::{decode, keys, EdgePage, EdgeRef};
 
 /// How many distinct sets of edge properties the index holds at most. A store whose
@@ -228,14 +229,10 @@ impl Store {
     /// trees must give.
     pub(in crate::store) fn participation_page(
         &self,
-        near: &Id,
-        edge_type: EdgeType,
-        direction: Direction,
-        far_kind: Kind,
-        after: Option<&Id>,
-        limit: usize,
+        page: &PageKey,
     ) -> Result<Option<EdgePage>, StoreError> {
-        if edge_type != EdgeType::ParticipatesIn {
+        let (near, direction, far_kind) = (&page.near, page.direction, page.far_kind);
+        if page.edge_type != EdgeType::ParticipatesIn {
             return Ok(None);
         }
         let index = self.ordered_index()?;
@@ -262,7 +259,7 @@ impl Store {
             _ => return Ok(None),
         };
         let (far, props) = side.near.map_or((&[][..], &[][..]), |n| side.lists.of(n));
-        let start = match after {
+        let start = match &page.after {
             None => 0,
             Some(after) => {
                 let found = (after.kind() == far_kind)
@@ -275,12 +272,12 @@ impl Store {
                 }
             }
         };
-        let end = far.len().min(start.saturating_add(limit));
+        let end = far.len().min(start.saturating_add(page.limit));
         let edges = (start..end)
             .map(|at| {
                 let id = (side.far_id)(far[at]);
                 Ok(EdgeRef {
-                    edge_type,
+                    edge_type: page.edge_type,
                     direction,
                     other: Id::parse(id).map_err(|_| self.corrupt_key(id.as_bytes()))?,
                     props: held.props[props[at] as usize].clone(),
@@ -306,15 +303,7 @@ mod tests {
     }
 
     fn node(id: &Id, attrs: NodeAttrs) -> Node {
-        Node {
-            id: id.clone(),
-            name: id.as_str().to_owned(),
-            aliases: vec![],
-            description: None,
-            notes: vec![],
-            sources: vec![],
-            attrs,
-        }
+        super::super::bare_node(id, id.as_str(), attrs)
     }
 
     fn edge(from: &Id, edge_type: EdgeType, to: &Id, props: EdgeProps) -> Edge {
@@ -498,14 +487,14 @@ mod tests {
         let store = Store::open(&built.path, Access::Random).unwrap();
         let held: Vec<Vec<EdgePage>> = nears.iter().map(|n| every_page(&store, n)).collect();
         let from_memory = store
-            .participation_page(
-                &built.enterprises[5],
-                EdgeType::ParticipatesIn,
-                Direction::Out,
-                Kind::Project,
-                None,
-                100,
-            )
+            .participation_page(&PageKey {
+                near: built.enterprises[5].clone(),
+                edge_type: EdgeType::ParticipatesIn,
+                direction: Direction::Out,
+                far_kind: Kind::Project,
+                after: None,
+                limit: 100,
+            })
             .unwrap();
         assert!(from_memory.is_some(), "the index holds the participations");
         drop(store);

@@ -63,15 +63,7 @@ mod tests {
     use crate::store::{Access, StoreWriter};
 
     fn node(id: &str, name: &str, attrs: NodeAttrs) -> Node {
-        Node {
-            id: Id::parse(id).unwrap(),
-            name: name.into(),
-            aliases: vec![],
-            description: None,
-            notes: vec![],
-            sources: vec![],
-            attrs,
-        }
+        super::super::bare_node(&Id::parse(id).unwrap(), name, attrs)
     }
 
     fn project(id: &str, name: &str, status: Status, start_year: Option<i32>) -> Node {
