@@ -158,6 +158,10 @@ fn read_once<T>(cell: &OnceLock<T>, read: impl FnOnce() -> ApiResult<T>) -> ApiR
     }
 }
 
+/// Each sibling's page of one connection, as cut from its edges, before the nodes on it are
+/// read; an error is the client's (a bad cursor or size), the same for every sibling.
+type Cut<'b> = BTreeMap<&'b Id, ApiResult<Page<EdgeRef>>>;
+
 fn direction_key(direction: Direction) -> u8 {
     match direction {
         Direction::Out => 0,
@@ -280,7 +284,8 @@ impl Batch {
         let edges = self
             .store
             .edges_of_many(&self.ids, Some(types), direction)?;
-        let entities = self.far_ends(edges.values().flatten())?;
+        let far = edges.values().flatten().map(|e| e.other.clone()).collect();
+        let entities = self.load_far(far, Vec::new())?;
         Ok(edges
             .into_iter()
             .map(|(id, edges)| {
@@ -326,11 +331,12 @@ impl Batch {
     ) -> ApiResult<Page<Link>> {
         self.cached_page(id, key, || {
             let edges = self.edges(types, direction)?;
-            Ok(self
+            let cut = self
                 .ids
                 .iter()
                 .map(|near| (near, select(edges.get(near).cloned().unwrap_or_default())))
-                .collect())
+                .collect();
+            Ok((cut, Vec::new()))
         })
     }
 
@@ -353,15 +359,18 @@ impl Batch {
     }
 
     /// `id`'s page of the connection `key` names: read for every sibling on first use (`cut`
-    /// cuts their pages from the edges; the nodes on them are then read in one call), and
-    /// taken from the batch's cache after that.
+    /// cuts their pages from the edges, and gives the far ends' project numbers it knows; the
+    /// nodes on them are then read in one call), and taken from the batch's cache after that.
     fn cached_page<'b>(
         &'b self,
         id: &Id,
         key: PageKey,
-        cut: impl FnOnce() -> ApiResult<BTreeMap<&'b Id, ApiResult<Page<EdgeRef>>>>,
+        cut: impl FnOnce() -> ApiResult<(Cut<'b>, Vec<(Id, ProjectNumber)>)>,
     ) -> ApiResult<Page<Link>> {
-        let pages = cached(&self.pages, "pages", key, || self.read_far_ends(cut()?))?;
+        let pages = cached(&self.pages, "pages", key, || {
+            let (cut, numbers) = cut()?;
+            self.read_far_ends(cut, numbers)
+        })?;
         pages
             .get(id)
             .cloned()
@@ -377,9 +386,11 @@ impl Batch {
         direction: Direction,
         kind: Kind,
         args: PageArgs<'_>,
-    ) -> ApiResult<BTreeMap<&Id, ApiResult<Page<EdgeRef>>>> {
-        let refused =
-            |error: ApiError| self.ids.iter().map(|id| (id, Err(error.clone()))).collect();
+    ) -> ApiResult<(Cut<'_>, Vec<(Id, ProjectNumber)>)> {
+        let refused = |error: ApiError| {
+            let cut = self.ids.iter().map(|id| (id, Err(error.clone()))).collect();
+            (cut, Vec::new())
+        };
         if let Err(error) = args.check_size("first", args.first) {
             return Ok(refused(error));
         }
@@ -392,8 +403,15 @@ impl Batch {
             self.store
                 .edge_pages(&self.ids, edge_type, direction, kind, after.as_ref(), size)?;
         let mut cut = BTreeMap::new();
+        let mut known = Vec::new();
         for (near, page) in self.ids.iter().zip(pages) {
-            let EdgePage::Found { edges, more, total } = page else {
+            let EdgePage::Found {
+                edges,
+                more,
+                total,
+                numbers,
+            } = page
+            else {
                 cut.insert(
                     near,
                     Err(ApiError::BadUserInput(
@@ -404,23 +422,28 @@ impl Batch {
                 );
                 continue;
             };
+            if numbers.len() == edges.len() {
+                known.extend(edges.iter().map(|e| e.other.clone()).zip(numbers));
+            }
             let rows: Vec<(Id, EdgeRef)> =
                 edges.into_iter().map(|e| (e.other.clone(), e)).collect();
             let info = PageInfo::of(&rows, after.is_some(), more);
             let total = usize::try_from(total).unwrap_or(usize::MAX);
             cut.insert(near, Ok(Page { rows, info, total }));
         }
-        Ok(cut)
+        Ok((cut, known))
     }
 
     /// Reads the nodes at the far ends of every sibling's page in one call; they become the
     /// next level's batch.
     fn read_far_ends(
         &self,
-        cut: BTreeMap<&Id, ApiResult<Page<EdgeRef>>>,
+        cut: Cut<'_>,
+        known: Vec<(Id, ProjectNumber)>,
     ) -> ApiResult<BTreeMap<Id, ApiResult<Page<Link>>>> {
         let edges = cut.values().flatten().flat_map(|page| &page.rows);
-        let entities = self.far_ends(edges.map(|(_, edge)| edge))?;
+        let far = edges.map(|(_, edge)| edge.other.clone()).collect();
+        let entities = self.load_far(far, known)?;
         let pages: BTreeMap<Id, ApiResult<Page<Link>>> = cut
             .into_iter()
             .map(|(near, page)| {
@@ -449,22 +472,26 @@ impl Batch {
         Ok(pages)
     }
 
-    /// The nodes at the far ends of `edges`, read in one call as the next level's batch.
-    fn far_ends<'e>(
-        &self,
-        edges: impl Iterator<Item = &'e EdgeRef>,
-    ) -> ApiResult<HashMap<Id, Entity>> {
-        self.load_far(edges.map(|e| e.other.clone()).collect())
-    }
-
     /// The nodes at `far`, as one batch by ID, their records unread until a field needs one.
-    fn load_far(&self, mut far: Vec<Id>) -> ApiResult<HashMap<Id, Entity>> {
+    /// When `known` gives the project number of every one of them, the batch starts with
+    /// those numbers and looks none up.
+    fn load_far(
+        &self,
+        mut far: Vec<Id>,
+        mut known: Vec<(Id, ProjectNumber)>,
+    ) -> ApiResult<HashMap<Id, Entity>> {
         far.sort();
         far.dedup();
-        Ok(Batch::unread(&self.store, far)
-            .into_iter()
-            .map(|e| (e.id().clone(), e))
-            .collect())
+        known.sort_by(|a, b| a.0.cmp(&b.0));
+        known.dedup_by(|a, b| a.0 == b.0);
+        let all_known = !far.is_empty()
+            && known.len() == far.len()
+            && known.iter().zip(&far).all(|((id, _), f)| id == f);
+        let batch = match all_known {
+            true => Batch::unread_projects(&self.store, known),
+            false => Batch::unread(&self.store, far),
+        };
+        Ok(batch.into_iter().map(|e| (e.id().clone(), e)).collect())
     }
 
     /// The host countries of `id`, one of these projects, read for every sibling at once from
@@ -491,7 +518,7 @@ impl Batch {
             return Ok(None);
         };
         // The countries of all siblings form one batch, as the far ends of their edges would.
-        let countries = self.load_far(lists.iter().flatten().cloned().collect())?;
+        let countries = self.load_far(lists.iter().flatten().cloned().collect(), Vec::new())?;
         Ok(Some(
             self.ids
                 .iter()

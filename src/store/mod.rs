@@ -110,6 +110,10 @@ pub enum EdgePage {
         edges: Vec<EdgeRef>,
         more: bool,
         total: u64,
+        /// The far ends' numbers in the ordered index, edge for edge, when the page was cut
+        /// from the index and its far ends are projects; empty otherwise. The batch of those
+        /// projects then need not look them up by ID.
+        numbers: Vec<ProjectNumber>,
     },
     /// The node has no such edge to the cursor's node.
     AfterNotFound,
@@ -142,6 +146,8 @@ pub struct Store {
     decoded: AtomicU64,
     /// Ordered-index entries read by project walks and counts.
     index_entries: AtomicU64,
+    /// Project IDs whose numbers in the ordered index were looked up.
+    ids_looked_up: AtomicU64,
 }
 
 const META_FORMAT: &[u8] = b"format";

@@ -75,6 +75,7 @@ impl Store {
             reads: AtomicU64::new(0),
             decoded: AtomicU64::new(0),
             index_entries: AtomicU64::new(0),
+            ids_looked_up: AtomicU64::new(0),
         };
         // A server loads the index, and builds its tables of numbers, before it is ready, so
         // that no query waits for them and a damaged index is found at once; an export never
@@ -389,7 +390,13 @@ impl Store {
         } else {
             self.degree(near, edge_type, direction, far_kind)?
         };
-        Ok((EdgePage::Found { edges, more, total }, bytes))
+        let page = EdgePage::Found {
+            edges,
+            more,
+            total,
+            numbers: Vec::new(),
+        };
+        Ok((page, bytes))
     }
 
     /// How many edges of one type and direction (`Out` or `In`) join `near` to nodes of

@@ -568,3 +568,37 @@ fn host_countries_are_the_located_in_edges_on_the_real_and_a_generated_dataset()
     let store = Arc::clone(&generated.store);
     check_host_countries_follow_the_edges(|query, variables| run(&store, query, variables));
 }
+
+#[test]
+fn an_enterprises_page_of_projects_hands_on_their_numbers_and_looks_up_no_project_id() {
+    // A store of its own: another test's lookups must not count.
+    let generated = generated_store();
+    let store = Arc::clone(&generated.store);
+    let query = "query ($id: ID!) { enterprise(id: $id) { projects(first: 50) { \
+                 edges { role node { id name status hostCountries { code } } } } } }";
+    let before = store.project_ids_looked_up();
+    let mut projects = 0;
+    for n in 0..20 {
+        let data = run(
+            &store,
+            query,
+            json!({ "id": format!("enterprise:gen-{n:07}") }),
+        );
+        let edges = data["enterprise"]["projects"]["edges"].as_array().unwrap();
+        assert!(edges.iter().all(|e| e["role"].is_string()
+            && e["node"]["name"].is_string()
+            && e["node"]["status"].is_string()));
+        projects += edges.len();
+    }
+    assert!(projects > 100, "{projects} projects");
+    assert_eq!(store.project_ids_looked_up() - before, 0);
+
+    // Projects reached through their country's edges are looked up by ID: the count counts.
+    let before = store.project_ids_looked_up();
+    run(
+        &store,
+        r#"{ country(code: "KH") { projects(first: 20) { nodes { name } } } }"#,
+        json!({}),
+    );
+    assert_eq!(store.project_ids_looked_up() - before, 20);
+}

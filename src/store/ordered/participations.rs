@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::numbers::NumberTable;
 use super::strings::Strings;
-use super::{number, Numbers, OrderedIndex, Store, StoreError};
+use super::{number, Numbers, OrderedIndex, ProjectNumber, Store, StoreError};
 use crate::model::{Direction, EdgeProps, EdgeType, Id, Kind};
 use crate::store::cache::PageKey;
 use crate::store::{decode, keys, EdgePage, EdgeRef};
@@ -220,6 +220,8 @@ struct Side<'a> {
     near: Option<u32>,
     far_number: &'a dyn Fn(&Id) -> Option<u32>,
     far_id: &'a dyn Fn(u32) -> &'a str,
+    /// Whether the far ends are projects, numbered as the ordered index numbers them.
+    far_projects: bool,
 }
 
 impl Store {
@@ -249,12 +251,14 @@ impl Store {
                 near: held.enterprise_number(near),
                 far_number: &project_number,
                 far_id: &project_id,
+                far_projects: true,
             },
             (Direction::In, Kind::Project, Kind::Enterprise) => Side {
                 lists: &held.by_project,
                 near: index.number_of(near),
                 far_number: &enterprise_number,
                 far_id: &enterprise_id,
+                far_projects: false,
             },
             _ => return Ok(None),
         };
@@ -284,10 +288,15 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let numbers = match side.far_projects {
+            true => far[start..end].iter().map(|&p| ProjectNumber(p)).collect(),
+            false => Vec::new(),
+        };
         Ok(Some(EdgePage::Found {
             edges,
             more: end < far.len(),
             total: far.len() as u64,
+            numbers,
         }))
     }
 }
@@ -441,6 +450,21 @@ mod tests {
         index.write(path).unwrap();
     }
 
+    /// `page`, once its far ends' numbers, where it has them, are checked to be theirs in the
+    /// index; without them, as the trees give none.
+    fn numbers_checked(store: &Store, mut page: EdgePage) -> EdgePage {
+        if let EdgePage::Found { edges, numbers, .. } = &mut page {
+            if !numbers.is_empty() {
+                let ids: Vec<Id> = edges.iter().map(|e| e.other.clone()).collect();
+                let expected: Vec<Option<ProjectNumber>> =
+                    numbers.iter().copied().map(Some).collect();
+                assert_eq!(store.project_numbers(&ids).unwrap(), expected);
+                numbers.clear();
+            }
+        }
+        page
+    }
+
     /// Every page a client can ask of `near` over `PARTICIPATES_IN`: both directions, each
     /// far kind, from the start and after each edge, a node that is not on the list, and one of
     /// another kind, at several page sizes.
@@ -466,7 +490,7 @@ mod tests {
                             after.as_ref(),
                             limit,
                         );
-                        pages.extend(page.unwrap());
+                        pages.extend(page.unwrap().into_iter().map(|p| numbers_checked(store, p)));
                     }
                 }
             }
@@ -519,18 +543,22 @@ mod tests {
             0,
             "the idle enterprise takes part in nothing"
         );
+        let edges = store
+            .edges(
+                &built.enterprises[5],
+                Some(&[EdgeType::ParticipatesIn]),
+                Direction::Out,
+            )
+            .unwrap();
+        let ids: Vec<Id> = edges.iter().map(|e| e.other.clone()).collect();
+        let numbers = store.project_numbers(&ids).unwrap().into_iter().flatten();
         assert_eq!(
             from_memory,
             Some(EdgePage::Found {
-                edges: store
-                    .edges(
-                        &built.enterprises[5],
-                        Some(&[EdgeType::ParticipatesIn]),
-                        Direction::Out
-                    )
-                    .unwrap(),
+                edges,
                 more: false,
                 total: 40,
+                numbers: numbers.collect(),
             })
         );
     }

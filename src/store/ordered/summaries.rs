@@ -29,10 +29,19 @@ impl Store {
     /// it is the first half of the summaries or host countries read that follows.
     pub fn project_numbers(&self, ids: &[Id]) -> Result<Vec<Option<ProjectNumber>>, StoreError> {
         let index = self.ordered_index()?;
+        self.ids_looked_up
+            .fetch_add(ids.len() as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(ids
             .iter()
             .map(|id| index.number_of(id).map(ProjectNumber))
             .collect())
+    }
+
+    /// How many project IDs [`Store::project_numbers`] has looked up; lets tests prove that a
+    /// page that knows its projects' numbers hands them on.
+    pub fn project_ids_looked_up(&self) -> u64 {
+        self.ids_looked_up
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The summary of each project of `numbers`, in memory in one call: `None` where the
