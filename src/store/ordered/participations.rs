@@ -58,6 +58,25 @@ struct Lists {
 }
 
 impl Lists {
+    /// The lists of `nears` near ends from `(near, far, properties)` edges sorted by near end,
+    /// each near end's far ends ascending.
+    fn gathered(edges: &[(u32, u32, u32)], nears: usize) -> Lists {
+        let mut ends = vec![0u32; nears];
+        for &(near, _, _) in edges {
+            ends[near as usize] += 1;
+        }
+        let mut end = 0;
+        for count in &mut ends {
+            end += *count;
+            *count = end;
+        }
+        Lists {
+            ends: Numbers(ends),
+            far: Numbers(edges.iter().map(|&(_, far, _)| far).collect()),
+            props: Numbers(edges.iter().map(|&(_, _, props)| props).collect()),
+        }
+    }
+
     /// The far ends and properties of the edges of near end `near`; none past the last.
     fn of(&self, near: u32) -> (&[u32], &[u32]) {
         let Some(&end) = self.ends.get(near as usize) else {
@@ -110,7 +129,7 @@ impl Participations {
         };
         let mut held = Participations::default();
         let mut distinct: HashMap<sled::IVec, u32> = HashMap::new();
-        // (project, enterprise, properties) of every edge, for the lists by project.
+        // (enterprise, project, properties) of every edge.
         let mut edges: Vec<(u32, u32, u32)> = Vec::new();
         // Keys come in order of their near end: each enterprise's edges one after another.
         for entry in out.scan_prefix(keys::kind_prefix(Kind::Enterprise)) {
@@ -132,11 +151,7 @@ impl Participations {
                 if Id::parse(near).map(|id| id.kind()) != Ok(Kind::Enterprise) {
                     return Err(corrupt(&key));
                 }
-                if let Some(last) = last {
-                    held.by_enterprise.ends[last as usize] = number(edges.len());
-                }
                 enterprises.push(near);
-                held.by_enterprise.ends.push(0);
             }
             let enterprise = number(enterprises.len() - 1);
             let props = match distinct.get(&value) {
@@ -149,29 +164,16 @@ impl Participations {
                     place
                 }
             };
-            edges.push((project, enterprise, props));
+            edges.push((enterprise, project, props));
         }
-        if let Some(last) = held.by_enterprise.ends.last_mut() {
-            *last = number(edges.len());
-        }
-        held.by_enterprise.far = Numbers(edges.iter().map(|&(p, _, _)| p).collect());
-        held.by_enterprise.props = Numbers(edges.iter().map(|&(_, _, props)| props).collect());
+        held.by_enterprise = Lists::gathered(&edges, held.enterprises.len());
+        let mut by_project: Vec<(u32, u32, u32)> = edges
+            .into_iter()
+            .map(|(e, p, props)| (p, e, props))
+            .collect();
         // Stable, so that each project's enterprises stay in the order they were read: by number.
-        edges.sort_by_key(|&(project, _, _)| project);
-        let mut ends = vec![0u32; index.len()];
-        for &(project, _, _) in &edges {
-            ends[project as usize] += 1;
-        }
-        let mut end = 0;
-        for count in &mut ends {
-            end += *count;
-            *count = end;
-        }
-        held.by_project = Lists {
-            ends: Numbers(ends),
-            far: Numbers(edges.iter().map(|&(_, e, _)| e).collect()),
-            props: Numbers(edges.iter().map(|&(_, _, props)| props).collect()),
-        };
+        by_project.sort_by_key(|&(project, _, _)| project);
+        held.by_project = Lists::gathered(&by_project, index.len());
         Ok(Some(held))
     }
 
@@ -220,8 +222,6 @@ struct Side<'a> {
     near: Option<u32>,
     far_number: &'a dyn Fn(&Id) -> Option<u32>,
     far_id: &'a dyn Fn(u32) -> &'a str,
-    /// Whether the far ends are projects, numbered as the ordered index numbers them.
-    far_projects: bool,
 }
 
 impl Store {
@@ -251,14 +251,12 @@ impl Store {
                 near: held.enterprise_number(near),
                 far_number: &project_number,
                 far_id: &project_id,
-                far_projects: true,
             },
             (Direction::In, Kind::Project, Kind::Enterprise) => Side {
                 lists: &held.by_project,
                 near: index.number_of(near),
                 far_number: &enterprise_number,
                 far_id: &enterprise_id,
-                far_projects: false,
             },
             _ => return Ok(None),
         };
@@ -288,9 +286,10 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let numbers = match side.far_projects {
-            true => far[start..end].iter().map(|&p| ProjectNumber(p)).collect(),
-            false => Vec::new(),
+        // Far ends that are projects are numbered as the ordered index numbers them.
+        let numbers = match far_kind {
+            Kind::Project => far[start..end].iter().map(|&p| ProjectNumber(p)).collect(),
+            _ => Vec::new(),
         };
         Ok(Some(EdgePage::Found {
             edges,
