@@ -285,7 +285,8 @@ fn filling_order(run: &Run) -> impl Iterator<Item = (&[u8], &[u8])> {
     })
 }
 
-/// Writes each key's IDs as one list, merged with what an earlier run of the tree wrote.
+/// Writes each key's IDs as one list in parts (`keys::id_list_part`), merged with what an
+/// earlier run of the tree wrote.
 fn load_id_lists(tree: &sled::Tree, run: &Run) -> Result<(), StoreError> {
     let mut pairs = run.iter().peekable();
     while let Some((key, first)) = pairs.next() {
@@ -293,13 +294,20 @@ fn load_id_lists(tree: &sled::Tree, run: &Run) -> Result<(), StoreError> {
         while let Some((_, id)) = pairs.next_if(|(next, _)| *next == key) {
             ids.push(id);
         }
-        let earlier = tree.get(key)?;
-        if let Some(earlier) = &earlier {
-            ids.extend(keys::split_id_list(earlier));
+        let earlier = tree
+            .scan_prefix(keys::id_list_parts(key))
+            .values()
+            .collect::<Result<Vec<_>, _>>()?;
+        if !earlier.is_empty() {
+            ids.extend(earlier.iter().flat_map(|part| keys::split_id_list(part)));
             ids.sort_unstable();
         }
         ids.dedup();
-        tree.insert(key, keys::id_list(ids))?;
+        // A merged list is never shorter than the earlier one, so its parts overwrite all of
+        // the earlier parts.
+        for (part, value) in (0..).zip(keys::id_list(ids)) {
+            tree.insert(keys::id_list_part(key, part), value)?;
+        }
     }
     Ok(())
 }
@@ -397,9 +405,52 @@ mod tests {
         load.send(&loader).unwrap();
         loader.finish().unwrap();
 
-        let port = tree.get(b"port").unwrap().unwrap();
+        let port = tree.get(keys::id_list_part(b"port", 0)).unwrap().unwrap();
         assert_eq!(&port[..], b"project:a\0project:b\0project:c\0");
-        let road = tree.get(b"road").unwrap().unwrap();
+        let road = tree.get(keys::id_list_part(b"road", 0)).unwrap().unwrap();
         assert_eq!(&road[..], b"project:d\0");
+        assert_eq!(tree.len(), 2, "one part each");
+    }
+
+    #[test]
+    fn a_long_id_list_is_written_in_small_parts_that_read_back_in_order() {
+        // Arrange: 20,000 IDs under one key over three runs, which one list would write as a
+        // value of 380 KB, and a key that is a prefix of it.
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::Config::new().path(dir.path()).open().unwrap();
+        let tree = db.open_tree("search").unwrap();
+        let loader = Loader::start(1).unwrap();
+        let mut load = TreeLoad::new(tree.clone(), Shape::IdLists, 0);
+        let ids: Vec<String> = (0..20_000).map(|n| format!("project:gen-{n:07}")).collect();
+        for run in [0, 2, 1] {
+            for id in ids.iter().skip(run).step_by(3) {
+                load.push(&loader, b"port", id.as_bytes()).unwrap();
+            }
+            load.push(&loader, b"por", b"project:x").unwrap();
+            load.send(&loader).unwrap();
+        }
+
+        // Act
+        loader.finish().unwrap();
+        db.flush().unwrap();
+
+        // Assert: every part is small; "por"'s one part comes first, then the parts of "port",
+        // which hold every ID once, in order; sled wrote no page of them to a blob file.
+        let entries: Vec<(Vec<u8>, Vec<u8>)> = tree
+            .iter()
+            .map(|entry| entry.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+            .collect();
+        assert!(entries.iter().all(|(_, v)| v.len() <= keys::ID_LIST_BYTES));
+        assert!(entries.len() > 60, "{} parts", entries.len());
+        assert_eq!(keys::id_list_key(&entries[0].0), Some(&b"por"[..]));
+        let port: Vec<&[u8]> = entries[1..]
+            .iter()
+            .inspect(|(k, _)| assert_eq!(keys::id_list_key(k), Some(&b"port"[..])))
+            .flat_map(|(_, v)| keys::split_id_list(v))
+            .collect();
+        let expected: Vec<&[u8]> = ids.iter().map(|id| id.as_bytes()).collect();
+        assert_eq!(port, expected);
+        let blobs = std::fs::read_dir(dir.path().join("blobs")).map_or(0, |dir| dir.count());
+        assert_eq!(blobs, 0, "sled wrote a page of the index to a blob file");
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 /// 4: the ordered index is a file beside the trees, no longer the `ordered` tree.
 /// 5: the ordered index's arrays are raw little-endian bytes.
 /// 6: the ordered index holds each project's host countries.
-pub const FORMAT_VERSION: u8 = 8;
+pub const FORMAT_VERSION: u8 = 9;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {

@@ -110,18 +110,18 @@ pub fn parse_adjacency(key: &[u8]) -> Option<(EdgeType, Id)> {
     Some((edge_type, far))
 }
 
-// The index trees hold one key per indexed value, and the IDs that have it as one value (see
-// `id_list`), not a key per (value, ID) pair: sled 0.34 keeps a few hundred bytes of memory per
-// page from the moment a store opens, and a page holds at most 16 keys, so one key per pair made
-// these indexes a third of every process's memory floor.
+// The index trees hold, for each indexed value, the IDs that have it as a few lists of up to
+// `ID_LIST_BYTES` (see `id_list_part`), not a key per (value, ID) pair: sled 0.34 keeps a few
+// hundred bytes of memory per page from the moment a store opens, and a page holds at most 16
+// keys, so one key per pair made these indexes a third of every process's memory floor.
 
-/// `by_status` tree: `kind status` → the IDs with that status.
+/// `by_status` tree: `kind status` → the IDs with that status (in parts: [`id_list_part`]).
 pub fn status(kind: Kind, status: Status) -> Vec<u8> {
     vec![kind.tag(), status.tag()]
 }
 
-/// `by_year` tree: `kind year(u16 BE)` → the IDs that start in that year. Scans for `lo..=hi` run
-/// from `year(lo)` to `year(hi + 1)`.
+/// `by_year` tree: `kind year(u16 BE)` → the IDs that start in that year (in parts). Scans for
+/// `lo..=hi` run from `year(lo)` to `year(hi + 1)`.
 pub fn year(kind: Kind, year: i32) -> Vec<u8> {
     let year = u16::try_from(year.clamp(0, i32::from(u16::MAX))).unwrap_or(u16::MAX);
     let mut key = vec![kind.tag()];
@@ -129,23 +129,64 @@ pub fn year(kind: Kind, year: i32) -> Vec<u8> {
     key
 }
 
-/// `search` tree: `token` → the IDs whose names hold it. A prefix scan over the tree finds every
-/// token that starts with some text.
+/// `search` tree: `token` → the IDs whose names hold it (in parts). A prefix scan over the tree
+/// finds every token that starts with some text.
 pub fn search(token: &str) -> Vec<u8> {
     token.as_bytes().to_vec()
 }
 
-/// The value of an index key: IDs in ascending order, each followed by `\0`.
-pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+/// Bytes of IDs one part of an index key's list holds, unless a single ID is longer.
+///
+/// Why parts: sled 0.34 writes a page of more than a quarter of its 512 KiB log segment to a
+/// blob file of its own, and every time a store opens it reads again each blob its last
+/// segment points to. One list per key made the list of a common word a blob of megabytes,
+/// read at every start when the seeding happened to write it last: about 6 MB more in the
+/// memory floor of an export at scale 100. A leaf of 16 parts of this size stays under that
+/// threshold.
+pub const ID_LIST_BYTES: usize = 4096;
+
+/// The key of part `part` of `key`'s list of IDs: `key \0 part(u32 BE)`. The parts of a key
+/// follow it, in order, before any longer key that starts with it, since no index key holds
+/// `\0` (tokens are letters and digits; statuses and years are fixed-length).
+pub fn id_list_part(key: &[u8], part: u32) -> Vec<u8> {
+    let mut bytes = id_list_parts(key);
+    bytes.extend_from_slice(&part.to_be_bytes());
+    bytes
+}
+
+/// The prefix every part of `key`'s list shares, and no other key.
+pub fn id_list_parts(key: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(key.len() + 5);
+    bytes.extend_from_slice(key);
+    bytes.push(SEP);
+    bytes
+}
+
+/// The index key that a part's key belongs to.
+pub fn id_list_key(part_key: &[u8]) -> Option<&[u8]> {
+    let (key, suffix) = part_key.split_at_checked(part_key.len().checked_sub(5)?)?;
+    (suffix[0] == SEP).then_some(key)
+}
+
+/// The values of a list's parts: IDs in ascending order, each followed by `\0`, cut after
+/// [`ID_LIST_BYTES`].
+pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a [u8]>) -> Vec<Vec<u8>> {
+    let mut parts = Vec::new();
     let mut value = Vec::new();
     for id in ids {
+        if !value.is_empty() && value.len() + id.len() + 1 > ID_LIST_BYTES {
+            parts.push(std::mem::take(&mut value));
+        }
         value.extend_from_slice(id);
         value.push(SEP);
     }
-    value
+    if !value.is_empty() {
+        parts.push(value);
+    }
+    parts
 }
 
-/// The IDs of an [`id_list`], as bytes, unchecked.
+/// The IDs of one part of an [`id_list`], as bytes, unchecked.
 pub fn split_id_list(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     value
         .strip_suffix(&[SEP])
@@ -153,7 +194,7 @@ pub fn split_id_list(value: &[u8]) -> impl Iterator<Item = &[u8]> {
         .flat_map(|body| body.split(|&b| b == SEP))
 }
 
-/// Reads an [`id_list`] back; `None` when any part is not an ID.
+/// Reads one part of an [`id_list`] back; `None` when any piece is not an ID.
 pub fn parse_id_list(value: &[u8]) -> Option<Vec<Id>> {
     value.strip_suffix(&[SEP])?;
     split_id_list(value)
@@ -213,8 +254,11 @@ mod tests {
     #[test]
     fn id_lists_round_trip_and_refuse_what_is_not_one() {
         let ids = [id("enterprise:cccc"), id("project:suramadu-bridge")];
-        let value = id_list(ids.iter().map(|id| id.as_str().as_bytes()));
-        assert_eq!(parse_id_list(&value), Some(ids.to_vec()));
+        let parts = id_list(ids.iter().map(|id| id.as_str().as_bytes()));
+        let [value] = &parts[..] else {
+            panic!("two short IDs make one part")
+        };
+        assert_eq!(parse_id_list(value), Some(ids.to_vec()));
         assert_eq!(
             parse_id_list(&value[..value.len() - 1]),
             None,
@@ -222,5 +266,40 @@ mod tests {
         );
         assert_eq!(parse_id_list(b"not an id\0"), None);
         assert_eq!(parse_id_list(b""), None, "an index key always has an ID");
+    }
+
+    #[test]
+    fn the_parts_of_a_list_are_small_follow_their_key_and_name_it() {
+        let ids: Vec<String> = (0..1_000).map(|n| format!("project:p{n:04}")).collect();
+        let parts = id_list(ids.iter().map(|id| id.as_bytes()));
+        assert!(parts.len() > 1);
+        assert!(parts.iter().all(|part| part.len() <= ID_LIST_BYTES));
+        let joined: Vec<&[u8]> = parts.iter().flat_map(|part| split_id_list(part)).collect();
+        assert_eq!(
+            joined,
+            ids.iter().map(|id| id.as_bytes()).collect::<Vec<_>>()
+        );
+
+        let long = "x".repeat(ID_LIST_BYTES);
+        assert_eq!(
+            id_list([long.as_bytes()]).len(),
+            1,
+            "an ID longer than a part"
+        );
+
+        let mut part_keys = [
+            id_list_part(b"port", 1),
+            id_list_part(b"portal", 0),
+            id_list_part(b"port", 0),
+            id_list_part(b"por", 7),
+        ];
+        part_keys.sort();
+        let owners: Vec<&[u8]> = part_keys.iter().filter_map(|k| id_list_key(k)).collect();
+        assert_eq!(owners, [&b"por"[..], b"port", b"port", b"portal"]);
+        assert!(part_keys[1..3]
+            .iter()
+            .all(|k| k.starts_with(&id_list_parts(b"port"))));
+        assert!(!part_keys[3].starts_with(&id_list_parts(b"port")));
+        assert_eq!(id_list_key(b"port"), None, "no part suffix");
     }
 }

@@ -456,7 +456,8 @@ impl Store {
         let mut ids = Vec::new();
         for &status in statuses {
             let key = keys::status(kind, status);
-            if let Some(value) = self.by_status.get(&key)? {
+            for entry in self.by_status.scan_prefix(keys::id_list_parts(&key)) {
+                let (key, value) = entry?;
                 ids.extend(self.id_list(&key, &value)?);
             }
         }
@@ -489,36 +490,35 @@ impl Store {
     ) -> Result<Vec<(String, Id)>, StoreError> {
         self.count_read();
         let mut hits = Vec::new();
-        let mut add = |key: &[u8], value: &[u8]| -> Result<(), StoreError> {
-            let token = std::str::from_utf8(key).map_err(|_| self.corrupt_key(key))?;
-            for id in self.id_list(key, value)? {
-                hits.push((token.to_owned(), id));
-            }
-            Ok(())
-        };
         let key = keys::search(prefix);
-        if exact {
-            if let Some(value) = self.search.get(&key)? {
-                add(&key, &value)?;
-            }
+        let scan = if exact {
+            keys::id_list_parts(&key)
         } else {
-            for entry in self.search.scan_prefix(&key) {
-                let (key, value) = entry?;
-                add(&key, &value)?;
+            key
+        };
+        for entry in self.search.scan_prefix(scan) {
+            let (key, value) = entry?;
+            let token = keys::id_list_key(&key)
+                .and_then(|token| std::str::from_utf8(token).ok())
+                .ok_or_else(|| self.corrupt_key(&key))?;
+            for id in self.id_list(&key, &value)? {
+                hits.push((token.to_owned(), id));
             }
         }
         Ok(hits)
     }
 
-    /// The IDs an index key holds.
+    /// The IDs one part of an index key's list holds.
     pub(super) fn id_list(&self, key: &[u8], value: &[u8]) -> Result<Vec<Id>, StoreError> {
-        keys::parse_id_list(value).ok_or_else(|| StoreError::Corrupt {
-            path: self.path.clone(),
-            what: format!(
-                "unreadable ID list at index key {:?}",
-                String::from_utf8_lossy(key)
-            ),
-        })
+        keys::id_list_key(key)
+            .and_then(|_| keys::parse_id_list(value))
+            .ok_or_else(|| StoreError::Corrupt {
+                path: self.path.clone(),
+                what: format!(
+                    "unreadable ID list at index key {:?}",
+                    String::from_utf8_lossy(key)
+                ),
+            })
     }
 
     pub(super) fn corrupt_key(&self, key: &[u8]) -> StoreError {
