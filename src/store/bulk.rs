@@ -71,8 +71,9 @@ pub(super) enum Shape {
     /// read in ranges: half as many pages to keep in the page table, and a page of a node's
     /// edges in fewer leaves.
     FilledRecords,
-    /// Pairs are `(key, ID)`; each key's entry is the list of its IDs (`keys::id_list`), merged
-    /// with the list an earlier run wrote.
+    /// Pairs are `(key, ID)`; each key's IDs become one list in parts (`keys::id_list`), merged
+    /// with the list an earlier run wrote; leaves filled, as for `FilledRecords` (the search
+    /// index of a million projects holds about a million keys).
     IdLists,
 }
 
@@ -286,8 +287,10 @@ fn filling_order(run: &Run) -> impl Iterator<Item = (&[u8], &[u8])> {
 }
 
 /// Writes each key's IDs as one list in parts (`keys::id_list_part`), merged with what an
-/// earlier run of the tree wrote.
+/// earlier run of the tree wrote, with the tree's leaves filled (`filling_order`).
 fn load_id_lists(tree: &sled::Tree, run: &Run) -> Result<(), StoreError> {
+    // Every list is merged before any is written, so a merge reads earlier runs' parts only.
+    let mut parts = Run::default();
     let mut pairs = run.iter().peekable();
     while let Some((key, first)) = pairs.next() {
         let mut ids: Vec<&[u8]> = vec![first];
@@ -306,8 +309,13 @@ fn load_id_lists(tree: &sled::Tree, run: &Run) -> Result<(), StoreError> {
         // A merged list is never shorter than the earlier one, so its parts overwrite all of
         // the earlier parts.
         for (part, value) in (0..).zip(keys::id_list(ids)) {
-            tree.insert(keys::id_list_part(key, part), value)?;
+            parts.push(&keys::id_list_part(key, part), &value);
         }
+    }
+    // In key order already: the run's keys are sorted, and a key's parts sort after it and
+    // before any longer key that starts with it.
+    for (key, value) in filling_order(&parts) {
+        tree.insert(key, value)?;
     }
     Ok(())
 }
