@@ -254,7 +254,7 @@ impl StoreWriter {
 
         // The records were read back above, for the digest; the rest is checked through the
         // same handle too.
-        let store = Store::from_db(&path, db, Access::Random)?;
+        let store = Store::from_db(&path, db, Access::Random, None)?;
         store.verify_indexes()?;
         drop(store);
         // sled 0.34 writes its snapshot of the page table only when it opens a store and finds
@@ -262,7 +262,7 @@ impl StoreWriter {
         // one to replay the whole log: at a million projects that took a server 14 s to start.
         // sled lets go of its file lock a moment after the close (see `open_db`).
         let db = open_db_waiting(&path, Access::Random.cache_bytes(), REOPEN_WAIT)?;
-        Store::from_db(&path, db, Access::Random)
+        Store::from_db(&path, db, Access::Random, None)
     }
 }
 

@@ -287,7 +287,10 @@ mod tests {
         store.verify().expect("a fresh store verifies");
         store
             .search
-            .insert(keys::search("bridge"), b"project:a\0not an id\0".as_slice())
+            .insert(
+                keys::id_list_part(&keys::search("bridge"), 0),
+                b"project:a\0not an id\0".as_slice(),
+            )
             .expect("the damage is written");
 
         // Act
@@ -318,5 +321,48 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains("an older capgraph"), "{message}");
         assert!(!message.contains("newer"), "{message}");
+    }
+
+    #[test]
+    fn an_older_store_is_refused_for_its_format_even_when_its_ordered_index_does_not_read() {
+        // Arrange: a server reads the ordered index while sled opens; this store's index file
+        // is damaged, as an older format's file would not read either.
+        let (_root, data) = store_of_format(FORMAT_VERSION - 1);
+        let path = data.current_path().unwrap().expect("a current store");
+        std::fs::write(path.join(ordered::FILE), b"damaged").unwrap();
+
+        // Act
+        let error = data
+            .open_current(Access::Random)
+            .err()
+            .expect("an older store is refused");
+
+        // Assert: the refusal names the format, which is what `serve` re-seeds on.
+        assert!(
+            matches!(&error, StoreError::VersionMismatch { origin: Some(o), .. } if o == "test"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_server_refuses_a_store_whose_ordered_index_does_not_read_and_says_where() {
+        // Arrange
+        let (_root, data) = store_of_format(FORMAT_VERSION);
+        let path = data.current_path().unwrap().expect("a current store");
+        std::fs::write(path.join(ordered::FILE), [FORMAT_VERSION, 0xff]).unwrap();
+
+        // Act
+        let error = data
+            .open_current(Access::Random)
+            .err()
+            .expect("a damaged index is refused");
+
+        // Assert
+        let message = error.to_string();
+        assert!(message.contains(ordered::FILE), "{message}");
+        assert!(
+            data.open_current(Access::Sequential).is_ok(),
+            "an export never reads it"
+        );
     }
 }

@@ -19,11 +19,40 @@ impl Store {
     /// Opens a store written by [`Store::build`]; refuses one of another format.
     #[tracing::instrument(skip_all, fields(path = %path.display()), err, level = "debug")]
     pub fn open(path: &Path, access: Access) -> Result<Store, StoreError> {
-        Store::from_db(path, open_db(path, access.cache_bytes())?, access)
+        if access != Access::Random {
+            return Store::from_db(path, open_db(path, access.cache_bytes())?, access, None);
+        }
+        // A server needs the ordered index before it is ready (see `from_db`), so it reads it
+        // on a second thread while sled opens the trees. At a million projects both are mostly
+        // first touches of fresh memory (about 600 MB), which on this machine type cost about
+        // a second of a start that follows no other; two threads touch it in parallel.
+        let span = tracing::Span::current();
+        let (db, index) = std::thread::scope(|scope| {
+            let index = scope.spawn(|| {
+                span.in_scope(|| {
+                    let index = Store::read_ordered_index(path)?;
+                    index.build_number_tables();
+                    Ok(index)
+                })
+            });
+            let db = open_db(path, access.cache_bytes());
+            let index = index
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (db, index)
+        });
+        Store::from_db(path, db?, access, Some(index))
     }
 
-    /// Wraps an open sled database, checking its format first.
-    pub(super) fn from_db(path: &Path, db: sled::Db, access: Access) -> Result<Store, StoreError> {
+    /// Wraps an open sled database, checking its format first. A server's store takes its
+    /// ordered index as `read_already` when it was read beside the database; any error in
+    /// reading it counts only for a store of this format.
+    pub(super) fn from_db(
+        path: &Path,
+        db: sled::Db,
+        access: Access,
+        read_already: Option<Result<OrderedIndex, StoreError>>,
+    ) -> Result<Store, StoreError> {
         let meta_tree = db.open_tree("meta")?;
         let corrupt = |what: &str| StoreError::Corrupt {
             path: path.to_owned(),
@@ -80,6 +109,9 @@ impl Store {
         // A server loads the index, and builds its tables of numbers, before it is ready, so
         // that no query waits for them and a damaged index is found at once; an export never
         // walks it, and a seeding's check only counts its projects.
+        if let Some(index) = read_already {
+            let _ = store.ordered_index.set(index?);
+        }
         if access == Access::Random {
             store.ordered_index()?.build_number_tables();
         }
@@ -91,14 +123,20 @@ impl Store {
         if let Some(index) = self.ordered_index.get() {
             return Ok(index);
         }
+        let index = Store::read_ordered_index(&self.path)?;
+        Ok(self.ordered_index.get_or_init(|| index))
+    }
+
+    /// Reads the ordered index of the store at `path` from its file.
+    fn read_ordered_index(path: &Path) -> Result<OrderedIndex, StoreError> {
         let started = std::time::Instant::now();
-        let index = OrderedIndex::read(&self.path)?;
+        let index = OrderedIndex::read(path)?;
         tracing::debug!(
             projects = index.len(),
             ms = started.elapsed().as_millis() as u64,
             "read the ordered index"
         );
-        Ok(self.ordered_index.get_or_init(|| index))
+        Ok(index)
     }
 
     pub fn meta(&self) -> &Meta {
