@@ -302,22 +302,29 @@ mod tests {
         assert!(message.contains("bridge"), "{message}");
     }
 
+    /// Opens `data`'s store as a server does, expecting it refused for its older format with
+    /// its origin still told (`serve` re-seeds on that).
+    fn refused_as_older(data: &DataDir) -> StoreError {
+        let error = data
+            .open_current(Access::Random)
+            .err()
+            .expect("an older store is refused");
+        assert!(
+            matches!(&error, StoreError::VersionMismatch { origin: Some(o), .. } if o == "test"),
+            "the older store still tells where its data came from: {error:?}"
+        );
+        error
+    }
+
     #[test]
     fn a_store_written_by_an_older_format_is_refused_without_calling_it_newer() {
         // Arrange
         let (_root, data) = store_of_format(FORMAT_VERSION - 1);
 
         // Act
-        let error = data
-            .open_current(Access::Random)
-            .err()
-            .expect("an older store is refused");
+        let error = refused_as_older(&data);
 
         // Assert
-        assert!(
-            matches!(&error, StoreError::VersionMismatch { origin: Some(o), .. } if o == "test"),
-            "the older store still tells where its data came from: {error:?}"
-        );
         let message = error.to_string();
         assert!(message.contains("an older capgraph"), "{message}");
         assert!(!message.contains("newer"), "{message}");
@@ -331,17 +338,8 @@ mod tests {
         let path = data.current_path().unwrap().expect("a current store");
         std::fs::write(path.join(ordered::FILE), b"damaged").unwrap();
 
-        // Act
-        let error = data
-            .open_current(Access::Random)
-            .err()
-            .expect("an older store is refused");
-
-        // Assert: the refusal names the format, which is what `serve` re-seeds on.
-        assert!(
-            matches!(&error, StoreError::VersionMismatch { origin: Some(o), .. } if o == "test"),
-            "{error:?}"
-        );
+        // Act and assert: the refusal names the format, which is what `serve` re-seeds on.
+        refused_as_older(&data);
     }
 
     #[test]
