@@ -43,17 +43,18 @@ impl Hosts {
         }
     }
 
-    /// The host countries of the project numbered `number`, in ID order; `None` when the index
-    /// holds none.
-    fn of(&self, number: u32) -> Option<impl Iterator<Item = &Id>> {
-        let mask = *self.masks.get(number as usize)?;
-        Some(
-            self.countries
-                .iter()
-                .enumerate()
-                .filter(move |(bit, _)| mask & (1 << bit) != 0)
-                .map(|(_, id)| id),
-        )
+    /// The word of the project numbered `number`; `None` when the index holds none.
+    fn mask(&self, number: u32) -> Option<u64> {
+        self.masks.get(number as usize).copied()
+    }
+
+    /// The countries of a project's word, in ID order.
+    fn countries_of(&self, mask: u64) -> impl Iterator<Item = &Id> {
+        self.countries
+            .iter()
+            .enumerate()
+            .filter(move |(bit, _)| mask & (1 << bit) != 0)
+            .map(|(_, id)| id)
     }
 }
 
@@ -102,15 +103,18 @@ impl Store {
     ) -> Result<Option<Vec<Vec<Id>>>, StoreError> {
         self.count_read();
         let index = self.ordered_index()?;
-        let mut all = Vec::with_capacity(projects.len());
-        for project in projects {
-            let Some(countries) = project.and_then(|ProjectNumber(number)| index.hosts.of(number))
-            else {
-                return Ok(None);
-            };
-            all.push(countries.cloned().collect());
-        }
-        Ok(Some(all))
+        // Every project's word first, in a loop of its own, so that their cache misses overlap
+        // (see `Strings::get_each`); the lists are made after.
+        let masks: Option<Vec<u64>> = projects
+            .iter()
+            .map(|project| project.and_then(|ProjectNumber(number)| index.hosts.mask(number)))
+            .collect();
+        Ok(masks.map(|masks| {
+            masks
+                .into_iter()
+                .map(|mask| index.hosts.countries_of(mask).cloned().collect())
+                .collect()
+        }))
     }
 }
 

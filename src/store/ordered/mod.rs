@@ -448,9 +448,10 @@ impl Store {
             }
         }
         self.index_entries.fetch_add(tested, Relaxed);
-        kept.into_iter()
-            .map(|p| {
-                let id = index.id(p);
+        let ids = index.ids.get_each(kept.iter().copied());
+        ids.into_iter()
+            .zip(kept)
+            .map(|(id, p)| {
                 let id = Id::parse(id).map_err(|_| self.corrupt_key(id.as_bytes()))?;
                 Ok((id, ProjectNumber(p)))
             })

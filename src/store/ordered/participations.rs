@@ -221,7 +221,7 @@ struct Side<'a> {
     lists: &'a Lists,
     near: Option<u32>,
     far_number: &'a dyn Fn(&Id) -> Option<u32>,
-    far_id: &'a dyn Fn(u32) -> &'a str,
+    far_ids: &'a Strings,
 }
 
 impl Store {
@@ -242,21 +242,19 @@ impl Store {
             return Ok(None);
         };
         let project_number = |id: &Id| index.number_of(id);
-        let project_id = |n: u32| index.id(n);
         let enterprise_number = |id: &Id| held.enterprise_number(id);
-        let enterprise_id = |n: u32| held.enterprises.get(n);
         let side = match (direction, near.kind(), far_kind) {
             (Direction::Out, Kind::Enterprise, Kind::Project) => Side {
                 lists: &held.by_enterprise,
                 near: held.enterprise_number(near),
                 far_number: &project_number,
-                far_id: &project_id,
+                far_ids: &index.ids,
             },
             (Direction::In, Kind::Project, Kind::Enterprise) => Side {
                 lists: &held.by_project,
                 near: index.number_of(near),
                 far_number: &enterprise_number,
-                far_id: &enterprise_id,
+                far_ids: &held.enterprises,
             },
             _ => return Ok(None),
         };
@@ -275,14 +273,16 @@ impl Store {
             }
         };
         let end = far.len().min(start.saturating_add(page.limit));
-        let edges = (start..end)
-            .map(|at| {
-                let id = (side.far_id)(far[at]);
+        let far_ids = side.far_ids.get_each(far[start..end].iter().copied());
+        let edges = far_ids
+            .into_iter()
+            .zip(&props[start..end])
+            .map(|(id, &props)| {
                 Ok(EdgeRef {
                     edge_type: page.edge_type,
                     direction,
                     other: Id::parse(id).map_err(|_| self.corrupt_key(id.as_bytes()))?,
-                    props: held.props[props[at] as usize].clone(),
+                    props: held.props[props as usize].clone(),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

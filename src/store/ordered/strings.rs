@@ -41,12 +41,33 @@ impl Strings {
 
     /// The string numbered `at`, which must be below [`Strings::len`].
     pub(super) fn get(&self, at: u32) -> &str {
+        let (start, end) = self.bounds(at);
+        &self.text[start..end]
+    }
+
+    /// The strings numbered `numbers`, in their order.
+    ///
+    /// At a million projects each string's offsets and bytes are a cache miss of their own,
+    /// one after the other. Reading every string's offsets in one loop and then every string's
+    /// bytes in another lets the processor wait for the misses of a page together rather than
+    /// in turn, where a loop that also copies each string, or makes an ID of it, waits for
+    /// each one alone.
+    pub(super) fn get_each(&self, numbers: impl Iterator<Item = u32>) -> Vec<&str> {
+        let bounds: Vec<(usize, usize)> = numbers.map(|at| self.bounds(at)).collect();
+        bounds
+            .into_iter()
+            .map(|(start, end)| &self.text[start..end])
+            .collect()
+    }
+
+    /// Where the string numbered `at` starts and ends in `text`.
+    fn bounds(&self, at: u32) -> (usize, usize) {
         let end = self.ends[at as usize] as usize;
         let start = match at.checked_sub(1) {
             Some(before) => self.ends[before as usize] as usize,
             None => 0,
         };
-        &self.text[start..end]
+        (start, end)
     }
 
     /// Whether there are `count` strings, every one of them readable: ends in order, the last

@@ -52,14 +52,20 @@ impl Store {
     ) -> Result<Vec<Option<ProjectSummary>>, StoreError> {
         self.count_read();
         let index = self.ordered_index()?;
+        let known = || numbers.iter().flatten().map(|&ProjectNumber(n)| n);
+        // Facets and names gathered first, each in a loop of its own, so that their cache
+        // misses overlap (see `Strings::get_each`); the names are copied after.
+        let facets: Vec<Facets> = known().map(|n| index.facets[n as usize]).collect();
+        let mut found = index.names.get_each(known()).into_iter().zip(facets);
         Ok(numbers
             .iter()
             .map(|number| {
-                let ProjectNumber(number) = (*number)?;
-                Some(ProjectSummary {
-                    name: index.names.get(number).to_owned(),
-                    facets: index.facets[number as usize],
-                })
+                number
+                    .and_then(|_| found.next())
+                    .map(|(name, facets)| ProjectSummary {
+                        name: name.to_owned(),
+                        facets,
+                    })
             })
             .collect())
     }
