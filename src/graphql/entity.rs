@@ -8,9 +8,15 @@
 //! store's index without it. A nested query therefore costs a few store calls per level,
 //! however many rows each level has.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock};
+
+// hashbrown's maps hash with foldhash, seeded per process: std's SipHash was a tenth of the
+// instructions of a page of 20 projects with their sectors and enterprises (Q2), every batch
+// looking up its pages and far ends by ID. The keys are IDs and page arguments, short and
+// many, which is what foldhash is for.
+use hashbrown::HashMap;
 
 use crate::model::{Direction, EdgeType, Id, Kind, Node, Role};
 use crate::store::{EdgePage, EdgeRef, ProjectNumber, ProjectSummary, Store};
