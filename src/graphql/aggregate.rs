@@ -118,7 +118,7 @@ impl AggregateQuery {
             .map(|(key, t)| {
                 let node = nodes.iter().find(|e| e.id().as_str() == key).cloned();
                 let label = match &node {
-                    Some(e) => e.name()?,
+                    Some(e) => e.name()?.to_owned(),
                     None => key.clone(),
                 };
                 Ok(AggregateBucket {

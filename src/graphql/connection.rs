@@ -253,6 +253,15 @@ impl<T> Page<T> {
             total: self.total,
         }
     }
+
+    /// [`Page::map`] for a page that others share: `f` sees each row by reference.
+    pub fn map_ref<U>(&self, mut f: impl FnMut(&T) -> U) -> Page<U> {
+        Page {
+            rows: self.rows.iter().map(|(c, t)| (c.clone(), f(t))).collect(),
+            info: self.info.clone(),
+            total: self.total,
+        }
+    }
 }
 
 /// Cuts the page that `args` asks for out of `items`, which must be in the list's final order.

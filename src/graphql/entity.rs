@@ -59,11 +59,11 @@ impl Entity {
     }
 
     /// The node's name, without reading its record when the index holds it.
-    pub fn name(&self) -> ApiResult<String> {
+    pub fn name(&self) -> ApiResult<&str> {
         if let Some(summary) = self.summary()? {
-            return Ok(summary.name.clone());
+            return Ok(&summary.name);
         }
-        Ok(self.node()?.name.clone())
+        Ok(&self.node()?.name)
     }
 }
 
@@ -79,8 +79,9 @@ type EdgeKey = (Vec<EdgeType>, u8);
 type LinksById = Arc<BTreeMap<Id, Vec<Link>>>;
 /// Every sibling's edges over one kind of edge, without the nodes at their far ends.
 type EdgesById = Arc<BTreeMap<Id, Vec<EdgeRef>>>;
-/// Every sibling's page of one connection, or why its arguments do not fit its list.
-type PagesById = Arc<BTreeMap<Id, ApiResult<Page<Link>>>>;
+/// Every sibling's page of one connection, or why its arguments do not fit its list. Each page
+/// is shared with the connection that shows it rather than copied out, edge properties and all.
+type PagesById = Arc<BTreeMap<Id, ApiResult<Arc<Page<Link>>>>>;
 
 /// Which page of neighbours a cached page is: the edges read, the rows kept and the page asked
 /// for. Siblings share a field's arguments, so one key holds the pages of them all, and two
@@ -289,11 +290,16 @@ impl Batch {
     /// The neighbours of `id` over edges of `types` in `direction`, read for the whole batch on
     /// first use. Neighbours keep the order of their edge keys.
     pub fn links(&self, id: &Id, types: &[EdgeType], direction: Direction) -> ApiResult<Vec<Link>> {
-        let key = (types.to_vec(), direction_key(direction));
-        let all = cached(&self.links, "links", key, || {
-            self.read_links(types, direction)
-        })?;
+        let all = self.all_links(types, direction)?;
         Ok(all.get(id).cloned().unwrap_or_default())
+    }
+
+    /// Every sibling's neighbours over `types` in `direction`, read on first use.
+    fn all_links(&self, types: &[EdgeType], direction: Direction) -> ApiResult<LinksById> {
+        let key = (types.to_vec(), direction_key(direction));
+        cached(&self.links, "links", key, || {
+            self.read_links(types, direction)
+        })
     }
 
     fn read_links(
@@ -348,7 +354,7 @@ impl Batch {
         direction: Direction,
         key: PageKey,
         select: &dyn Fn(Vec<EdgeRef>) -> ApiResult<Page<EdgeRef>>,
-    ) -> ApiResult<Page<Link>> {
+    ) -> ApiResult<Arc<Page<Link>>> {
         self.cached_page(id, key, || {
             let edges = self.edges(types, direction)?;
             let cut = self
@@ -372,7 +378,7 @@ impl Batch {
         kind: Kind,
         args: PageArgs<'_>,
         key: PageKey,
-    ) -> ApiResult<Page<Link>> {
+    ) -> ApiResult<Arc<Page<Link>>> {
         self.cached_page(id, key, || {
             self.range_pages(edge_type, direction, kind, args)
         })
@@ -386,7 +392,7 @@ impl Batch {
         id: &Id,
         key: PageKey,
         cut: impl FnOnce() -> ApiResult<(Cut<'b>, Vec<(Id, ProjectNumber)>)>,
-    ) -> ApiResult<Page<Link>> {
+    ) -> ApiResult<Arc<Page<Link>>> {
         let pages = cached(&self.pages, "pages", key, || {
             let (cut, numbers) = cut()?;
             self.read_far_ends(cut, numbers)
@@ -460,31 +466,33 @@ impl Batch {
         &self,
         cut: Cut<'_>,
         known: Vec<(Id, ProjectNumber)>,
-    ) -> ApiResult<BTreeMap<Id, ApiResult<Page<Link>>>> {
+    ) -> ApiResult<BTreeMap<Id, ApiResult<Arc<Page<Link>>>>> {
         let edges = cut.values().flatten().flat_map(|page| &page.rows);
         let far = edges.map(|(_, edge)| edge.other.clone()).collect();
         let entities = self.load_far(far, known)?;
-        let pages: BTreeMap<Id, ApiResult<Page<Link>>> = cut
+        let pages: BTreeMap<Id, ApiResult<Arc<Page<Link>>>> = cut
             .into_iter()
             .map(|(near, page)| {
-                let page = page.map(|page| Page {
-                    rows: page
-                        .rows
-                        .into_iter()
-                        .filter_map(|(cursor, edge)| {
-                            entities.get(&edge.other).map(|entity| {
-                                (
-                                    cursor,
-                                    Link {
-                                        entity: entity.clone(),
-                                        edge,
-                                    },
-                                )
+                let page = page.map(|page| {
+                    Arc::new(Page {
+                        rows: page
+                            .rows
+                            .into_iter()
+                            .filter_map(|(cursor, edge)| {
+                                entities.get(&edge.other).map(|entity| {
+                                    (
+                                        cursor,
+                                        Link {
+                                            entity: entity.clone(),
+                                            edge,
+                                        },
+                                    )
+                                })
                             })
-                        })
-                        .collect(),
-                    info: page.info,
-                    total: page.total,
+                            .collect(),
+                        info: page.info,
+                        total: page.total,
+                    })
                 });
                 (near.clone(), page)
             })
@@ -586,6 +594,25 @@ impl Batch {
                 .for_each(|(_, link)| add(&link.edge));
         }
         cited
+    }
+
+    /// The nodes at the far ends of [`Batch::linked`]'s links, without their edges: read from
+    /// the batch's links rather than copied out of them with each edge's properties.
+    pub fn linked_nodes(
+        &self,
+        id: &Id,
+        types: &[EdgeType],
+        direction: Direction,
+        kind: Kind,
+    ) -> ApiResult<Vec<Entity>> {
+        let all = self.all_links(types, direction)?;
+        Ok(all
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(|l| l.entity.kind() == kind)
+            .map(|l| l.entity.clone())
+            .collect())
     }
 
     /// Linked entities of one kind only (a country's `LOCATED_IN` in-edges come from projects

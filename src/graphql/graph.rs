@@ -8,7 +8,7 @@ use super::entity::{Batch, Entity};
 use super::enums::{Direction, EdgeType, Role};
 use super::error::{ApiError, ApiResult};
 use super::filter::parse_id;
-use super::types::{source_objects, store, NodeIface, Source};
+use super::types::{source_objects, store, IdText, NodeIface, Source};
 use crate::model::{self, Id};
 use crate::store::{EdgeRef, Store};
 
@@ -31,12 +31,12 @@ pub struct GraphEdge {
 #[Object(serial)]
 impl GraphEdge {
     /// ID of the node the edge leaves.
-    async fn from_id(&self) -> ID {
-        ID(self.edge.from.to_string())
+    async fn from_id(&self) -> IdText<'_> {
+        IdText(self.edge.from.as_str())
     }
     /// ID of the node the edge arrives at.
-    async fn to_id(&self) -> ID {
-        ID(self.edge.to.to_string())
+    async fn to_id(&self) -> IdText<'_> {
+        IdText(self.edge.to.as_str())
     }
     /// The node the edge leaves.
     async fn from(&self) -> NodeIface {

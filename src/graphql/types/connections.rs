@@ -90,18 +90,27 @@ connection!(
     SourceConnection, SourceEdge, Source
 );
 
-/// What an edge between an enterprise and a project or zone says about it.
+/// What an edge between an enterprise and a project or zone says about it: one row of a page
+/// that its connection's rows share.
 pub(super) struct Participation {
-    link: Link,
-    /// The ID the row's cursor is made from.
-    position: Id,
+    page: Arc<Page<Link>>,
+    row: usize,
     /// The batch of the node the edge was read from, which holds the edge sources.
     near: Arc<Batch>,
 }
 
 impl Participation {
+    /// The ID the row's cursor is made from.
+    fn position(&self) -> &Id {
+        &self.page.rows[self.row].0
+    }
+
+    fn link(&self) -> &Link {
+        &self.page.rows[self.row].1
+    }
+
     fn roles(&self) -> Vec<Role> {
-        self.link
+        self.link()
             .edge
             .props
             .roles
@@ -111,7 +120,7 @@ impl Participation {
     }
 
     fn sources(&self) -> ApiResult<Vec<Source>> {
-        source_objects(&self.near, &self.link.edge.props.sources)
+        source_objects(&self.near, &self.link().edge.props.sources)
     }
 }
 
@@ -127,19 +136,17 @@ pub(super) fn plays(edge: &EdgeRef, wanted: Option<&[model::Role]>) -> bool {
 
 pub(super) fn participations(
     near: &Entity,
-    page: Page<Link>,
+    page: Arc<Page<Link>>,
 ) -> (Vec<Participation>, PageInfo, i32) {
     let total = i32::try_from(page.total).unwrap_or(i32::MAX);
-    let rows = page
-        .rows
-        .into_iter()
-        .map(|(position, link)| Participation {
-            link,
-            position,
+    let rows = (0..page.rows.len())
+        .map(|row| Participation {
+            page: Arc::clone(&page),
+            row,
             near: Arc::clone(&near.batch),
         })
         .collect();
-    (rows, page.info, total)
+    (rows, page.info.clone(), total)
 }
 
 /// A page of `e`'s neighbours of `kind` over `types`, in ID order, as many as `kept` keeps,
@@ -152,7 +159,7 @@ pub(super) fn neighbour_page(
     kind: Kind,
     args: PageArgs<'_>,
     kept: Kept,
-) -> ApiResult<Page<Link>> {
+) -> ApiResult<Arc<Page<Link>>> {
     let key = PageKey {
         types: types.to_vec(),
         direction: dir,
@@ -197,7 +204,7 @@ pub(super) fn whole_list_page(
     kind: Kind,
     args: PageArgs<'_>,
 ) -> ApiResult<Page<Entity>> {
-    Ok(neighbour_page(e, types, dir, kind, args, Kept::default())?.map(|l| l.entity))
+    Ok(neighbour_page(e, types, dir, kind, args, Kept::default())?.map_ref(|l| l.entity.clone()))
 }
 
 /// A keep-test from an optional project filter, evaluated at most once.
@@ -243,11 +250,11 @@ macro_rules! participation_types {
         impl $edge {
             /// Opaque position of this row, for `after`.
             async fn cursor(&self) -> String {
-                cursor(&self.0.position)
+                cursor(self.0.position())
             }
             /// The node at the other end.
             async fn node(&self) -> $node {
-                $node(self.0.link.entity.clone())
+                $node(self.0.link().entity.clone())
             }
             /// The main role (the first one sources list).
             async fn role(&self) -> Option<Role> {
@@ -259,11 +266,11 @@ macro_rules! participation_types {
             }
             /// Ownership share in percent, where sources give one.
             async fn share(&self) -> Option<f64> {
-                self.0.link.edge.props.share
+                self.0.link().edge.props.share
             }
             /// Year the involvement began, where known.
             async fn since(&self) -> Option<i32> {
-                self.0.link.edge.props.since
+                self.0.link().edge.props.since
             }
             /// Sources for this relationship.
             async fn sources(&self) -> async_graphql::Result<Vec<Source>> {
@@ -272,7 +279,7 @@ macro_rules! participation_types {
         }
 
         impl $conn {
-            pub(super) fn from_page(near: &Entity, page: Page<Link>) -> Self {
+            pub(super) fn from_page(near: &Entity, page: Arc<Page<Link>>) -> Self {
                 let (rows, page_info, total_count) = participations(near, page);
                 $conn { edges: rows.into_iter().map($edge).collect(), page_info, total_count }
             }

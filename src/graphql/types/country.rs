@@ -62,7 +62,7 @@ node_object!(
                     args,
                     kept,
                 )?;
-                return Ok(ProjectConnection::from_page(page.map(|l| l.entity)));
+                return Ok(ProjectConnection::from_page(page.map_ref(|l| l.entity.clone())));
             }
             // Any other order needs every candidate's attributes, so all of them are read.
             let rows = links(&self.0, &[Et::LocatedIn], Dir::In, Kind::Project)?
@@ -126,10 +126,7 @@ node_object!(
         }
         /// Frameworks the country belongs to (ASEAN, ACFTA, RCEP, Belt and Road, ...).
         async fn frameworks(&self) -> async_graphql::Result<Vec<Framework>> {
-            Ok(wrap(
-                links(&self.0, &[Et::MemberOf], Dir::Out, Kind::Framework)?,
-                Framework,
-            ))
+            Ok(neighbours(&self.0, &[Et::MemberOf], Dir::Out, Kind::Framework, Framework)?)
         }
     }
 );

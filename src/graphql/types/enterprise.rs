@@ -15,10 +15,7 @@ node_object!(
         }
         /// Home country.
         async fn headquarters(&self) -> async_graphql::Result<Option<Country>> {
-            Ok(wrap(
-                links(&self.0, &[Et::HeadquarteredIn], Dir::Out, Kind::Country)?,
-                Country,
-            )
+            Ok(neighbours(&self.0, &[Et::HeadquarteredIn], Dir::Out, Kind::Country, Country)?
             .into_iter()
             .next())
         }
@@ -31,10 +28,7 @@ node_object!(
         }
         /// The group this enterprise belongs to.
         async fn parent(&self) -> async_graphql::Result<Option<Enterprise>> {
-            Ok(wrap(
-                links(&self.0, &[Et::SubsidiaryOf], Dir::Out, Kind::Enterprise)?,
-                Enterprise,
-            )
+            Ok(neighbours(&self.0, &[Et::SubsidiaryOf], Dir::Out, Kind::Enterprise, Enterprise)?
             .into_iter()
             .next())
         }
@@ -126,21 +120,15 @@ node_object!(
             all.retain(|l| plays(&l.edge, roles.as_deref()));
             all.sort_by(|a, b| a.entity.id().cmp(b.entity.id()));
             let page = paginate(all, |l| l.entity.id(), args)?;
-            Ok(EnterpriseProjectConnection::from_page(&self.0, page))
+            Ok(EnterpriseProjectConnection::from_page(&self.0, Arc::new(page)))
         }
         /// Zones the enterprise develops.
         async fn zones(&self) -> async_graphql::Result<Vec<Zone>> {
-            Ok(wrap(
-                links(&self.0, &[Et::Develops], Dir::Out, Kind::Zone)?,
-                Zone,
-            ))
+            Ok(neighbours(&self.0, &[Et::Develops], Dir::Out, Kind::Zone, Zone)?)
         }
         /// Sectors the enterprise works in.
         async fn sectors(&self) -> async_graphql::Result<Vec<Sector>> {
-            Ok(wrap(
-                links(&self.0, &[Et::InSector], Dir::Out, Kind::Sector)?,
-                Sector,
-            ))
+            Ok(neighbours(&self.0, &[Et::InSector], Dir::Out, Kind::Sector, Sector)?)
         }
         /// Countries where it takes part in projects or develops zones.
         async fn countries(&self) -> async_graphql::Result<Vec<Country>> {

@@ -22,10 +22,7 @@ node_object!(
         }
         /// Member countries.
         async fn members(&self) -> async_graphql::Result<Vec<Country>> {
-            Ok(wrap(
-                links(&self.0, &[Et::MemberOf], Dir::In, Kind::Country)?,
-                Country,
-            ))
+            Ok(neighbours(&self.0, &[Et::MemberOf], Dir::In, Kind::Country, Country)?)
         }
         /// Projects a source ties to this framework.
         #[graphql(complexity = "page_cost(first, None, child_complexity)")]

@@ -5,10 +5,16 @@
 // ordering has more than clippy's seven, and bundling them would only hide that.
 #![allow(clippy::too_many_arguments)]
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use async_graphql::{ComplexObject, Context, InputObject, Interface, Object, SimpleObject, ID};
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry;
+use async_graphql::{
+    ComplexObject, Context, ContextSelectionSet, InputObject, Interface, Object, OutputType,
+    Positioned, ServerResult, SimpleObject, Value, ID,
+};
 
 use super::connection::{cursor, page_cost, paginate, Page, PageArgs, PageInfo};
 use super::entity::{Batch, Entity, Kept, Link, PageKey};
@@ -33,13 +39,13 @@ pub fn store<'c>(ctx: &Context<'c>) -> &'c Arc<Store> {
     name = "Node",
     field(
         name = "id",
-        ty = "ID",
+        ty = "IdText<'_>",
         desc = "The stable, globally unique ID, `kind:slug`."
     ),
     field(name = "kind", ty = "NodeKind", desc = "Which kind of node this is."),
     field(
         name = "name",
-        ty = "async_graphql::Result<async_graphql::Result<String>>",
+        ty = "async_graphql::Result<async_graphql::Result<&str>>",
         desc = "The name people use in English (a source's title)."
     )
 )]
@@ -69,8 +75,41 @@ impl From<Entity> for NodeIface {
     }
 }
 
-pub(super) fn wrap<T>(links: Vec<Link>, f: impl Fn(Entity) -> T) -> Vec<T> {
-    links.into_iter().map(|l| f(l.entity)).collect()
+/// `e`'s neighbours of `kind` over `types`, as API objects made by `f`, without their edges.
+pub(super) fn neighbours<T>(
+    e: &Entity,
+    types: &[Et],
+    dir: Dir,
+    kind: Kind,
+    f: impl Fn(Entity) -> T,
+) -> ApiResult<Vec<T>> {
+    Ok(e.batch
+        .linked_nodes(e.id(), types, dir, kind)?
+        .into_iter()
+        .map(f)
+        .collect())
+}
+
+/// An ID as the schema's `ID` scalar, borrowed from the node: async-graphql's own `ID` owns
+/// its text and copies it again to answer, so each ID answered was copied twice.
+pub struct IdText<'a>(pub &'a str);
+
+impl OutputType for IdText<'_> {
+    fn type_name() -> Cow<'static, str> {
+        <ID as OutputType>::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        <ID as OutputType>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        _: &ContextSelectionSet<'_>,
+        _: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        Ok(Value::String(self.0.to_owned()))
+    }
 }
 
 /// Declares a node object with the fields every kind shares, then its own, through
@@ -89,15 +128,15 @@ macro_rules! node_object {
         $(#[$doc])*
         impl $name {
             /// The stable, globally unique ID, `kind:slug`.
-            pub async fn id(&self) -> ID {
-                ID(self.0.id().to_string())
+            pub async fn id(&self) -> IdText<'_> {
+                IdText(self.0.id().as_str())
             }
             /// Which kind of node this is.
             pub async fn kind(&self) -> NodeKind {
                 self.0.kind().into()
             }
             /// The name people use in English (a source's title).
-            pub async fn name(&self) -> async_graphql::Result<String> {
+            pub async fn name(&self) -> async_graphql::Result<&str> {
                 Ok(self.0.name()?)
             }
             /// Other names: abbreviations, former names, names in Chinese and other scripts.
@@ -118,7 +157,7 @@ macro_rules! node_object {
             }
             /// Indicators (sourced figures) about this node.
             async fn indicators(&self) -> async_graphql::Result<Vec<Indicator>> {
-                Ok(wrap(self.0.batch.linked(self.0.id(), &[Et::About], Dir::In, Kind::Indicator)?, Indicator))
+                Ok(neighbours(&self.0, &[Et::About], Dir::In, Kind::Indicator, Indicator)?)
             }
             $($body)*
         }

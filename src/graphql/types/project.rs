@@ -66,29 +66,20 @@ node_object!(
             if let Some(countries) = self.0.batch.host_countries(self.0.id())? {
                 return Ok(countries.into_iter().map(Country).collect());
             }
-            Ok(wrap(
-                links(&self.0, &[Et::LocatedIn], Dir::Out, Kind::Country)?,
-                Country,
-            ))
+            Ok(neighbours(&self.0, &[Et::LocatedIn], Dir::Out, Kind::Country, Country)?)
         }
         /// Sectors, most specific first as listed.
         async fn sectors(&self) -> async_graphql::Result<Vec<Sector>> {
-            Ok(wrap(
-                links(&self.0, &[Et::InSector], Dir::Out, Kind::Sector)?,
-                Sector,
-            ))
+            Ok(neighbours(&self.0, &[Et::InSector], Dir::Out, Kind::Sector, Sector)?)
         }
         /// Frameworks a source ties the project to.
         async fn frameworks(&self) -> async_graphql::Result<Vec<Framework>> {
-            Ok(wrap(
-                links(&self.0, &[Et::AlignedWith], Dir::Out, Kind::Framework)?,
-                Framework,
-            ))
+            Ok(neighbours(&self.0, &[Et::AlignedWith], Dir::Out, Kind::Framework, Framework)?)
         }
         /// The cooperation zone it lies in, if any.
         async fn zone(&self) -> async_graphql::Result<Option<Zone>> {
             Ok(
-                wrap(links(&self.0, &[Et::InZone], Dir::Out, Kind::Zone)?, Zone)
+                neighbours(&self.0, &[Et::InZone], Dir::Out, Kind::Zone, Zone)?
                     .into_iter()
                     .next(),
             )

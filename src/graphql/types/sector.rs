@@ -13,19 +13,13 @@ node_object!(
         }
         /// The broader sector; null for a tier.
         async fn parent(&self) -> async_graphql::Result<Option<Sector>> {
-            Ok(wrap(
-                links(&self.0, &[Et::SubsectorOf], Dir::Out, Kind::Sector)?,
-                Sector,
-            )
+            Ok(neighbours(&self.0, &[Et::SubsectorOf], Dir::Out, Kind::Sector, Sector)?
             .into_iter()
             .next())
         }
         /// Sectors directly beneath this one.
         async fn children(&self) -> async_graphql::Result<Vec<Sector>> {
-            Ok(wrap(
-                links(&self.0, &[Et::SubsectorOf], Dir::In, Kind::Sector)?,
-                Sector,
-            ))
+            Ok(neighbours(&self.0, &[Et::SubsectorOf], Dir::In, Kind::Sector, Sector)?)
         }
         /// Projects in this sector and, unless `includeSubsectors` is false, in its sub-sectors.
         #[graphql(complexity = "page_cost(first, last, child_complexity)")]
@@ -71,17 +65,11 @@ node_object!(
         }
         /// Enterprises working in this sector.
         async fn enterprises(&self) -> async_graphql::Result<Vec<Enterprise>> {
-            Ok(wrap(
-                links(&self.0, &[Et::InSector], Dir::In, Kind::Enterprise)?,
-                Enterprise,
-            ))
+            Ok(neighbours(&self.0, &[Et::InSector], Dir::In, Kind::Enterprise, Enterprise)?)
         }
         /// Zones focused on this sector.
         async fn zones(&self) -> async_graphql::Result<Vec<Zone>> {
-            Ok(wrap(
-                links(&self.0, &[Et::InSector], Dir::In, Kind::Zone)?,
-                Zone,
-            ))
+            Ok(neighbours(&self.0, &[Et::InSector], Dir::In, Kind::Zone, Zone)?)
         }
     }
 );

@@ -15,10 +15,7 @@ node_object!(
     Zone {
         /// Host country.
         async fn country(&self) -> async_graphql::Result<Option<Country>> {
-            Ok(wrap(
-                links(&self.0, &[Et::LocatedIn], Dir::Out, Kind::Country)?,
-                Country,
-            )
+            Ok(neighbours(&self.0, &[Et::LocatedIn], Dir::Out, Kind::Country, Country)?
             .into_iter()
             .next())
         }
@@ -86,10 +83,7 @@ node_object!(
         }
         /// Sectors the zone focuses on.
         async fn sectors(&self) -> async_graphql::Result<Vec<Sector>> {
-            Ok(wrap(
-                links(&self.0, &[Et::InSector], Dir::Out, Kind::Sector)?,
-                Sector,
-            ))
+            Ok(neighbours(&self.0, &[Et::InSector], Dir::Out, Kind::Sector, Sector)?)
         }
     }
 );
