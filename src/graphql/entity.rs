@@ -596,25 +596,6 @@ impl Batch {
         cited
     }
 
-    /// The nodes at the far ends of [`Batch::linked`]'s links, without their edges: read from
-    /// the batch's links rather than copied out of them with each edge's properties.
-    pub fn linked_nodes(
-        &self,
-        id: &Id,
-        types: &[EdgeType],
-        direction: Direction,
-        kind: Kind,
-    ) -> ApiResult<Vec<Entity>> {
-        let all = self.all_links(types, direction)?;
-        Ok(all
-            .get(id)
-            .into_iter()
-            .flatten()
-            .filter(|l| l.entity.kind() == kind)
-            .map(|l| l.entity.clone())
-            .collect())
-    }
-
     /// Linked entities of one kind only (a country's `LOCATED_IN` in-edges come from projects
     /// and zones alike).
     pub fn linked(
@@ -624,10 +605,38 @@ impl Batch {
         direction: Direction,
         kind: Kind,
     ) -> ApiResult<Vec<Link>> {
-        Ok(self
-            .links(id, types, direction)?
+        self.links_of_kind(id, types, direction, kind, Link::clone)
+    }
+
+    /// The nodes at the far ends of [`Batch::linked`]'s links, without their edges, so that
+    /// no edge's properties are copied.
+    pub fn linked_nodes(
+        &self,
+        id: &Id,
+        types: &[EdgeType],
+        direction: Direction,
+        kind: Kind,
+    ) -> ApiResult<Vec<Entity>> {
+        self.links_of_kind(id, types, direction, kind, |l| l.entity.clone())
+    }
+
+    /// What `take` makes of each of `id`'s links to a node of `kind`, read from the batch's
+    /// links by reference.
+    fn links_of_kind<T>(
+        &self,
+        id: &Id,
+        types: &[EdgeType],
+        direction: Direction,
+        kind: Kind,
+        take: impl Fn(&Link) -> T,
+    ) -> ApiResult<Vec<T>> {
+        let all = self.all_links(types, direction)?;
+        Ok(all
+            .get(id)
             .into_iter()
+            .flatten()
             .filter(|l| l.entity.kind() == kind)
+            .map(take)
             .collect())
     }
 
