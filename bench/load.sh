@@ -176,6 +176,7 @@ awk -F'\t' -v scales="${scales[*]}" -v queries="${queries[*]}" '
     }' "$results"
 
 for index in "${!scales[@]}"; do
-    rss=$(awk '/VmHWM/ {print $2}' "/proc/${server_pids[index]}/status")
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/${server_pids[index]}/status" 2>/dev/null || true)
+    [[ -n $rss ]] || { echo "the server for scale ${scales[index]} exited during the run" >&2; exit 1; }
     echo "scale ${scales[index]}: ${project_counts[index]} projects; ready in ${ready_seconds[index]}s; server peak RSS $((rss / 1024)) MB"
 done
