@@ -45,8 +45,12 @@ scales=("$@")
 queries=(q1 q2 q3 q4)
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "ROUNDS must be a whole number of at least 1, not '$ROUNDS'" >&2; exit 1; }
+declare -A named
 for scale in "${scales[@]}"; do
     [[ $scale =~ ^[1-9][0-9]*$ ]] || { echo "a scale is a whole number of at least 1, not '$scale'" >&2; exit 1; }
+    # Two servers cannot open one store: sled locks it to one process.
+    [[ -z ${named[$scale]:-} ]] || { echo "scale $scale is named twice; each store is served once" >&2; exit 1; }
+    named[$scale]=1
 done
 for tool in wrk curl jq; do
     command -v "$tool" >/dev/null || { echo "$tool is required (apt-get install -y $tool)" >&2; exit 1; }
